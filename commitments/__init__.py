@@ -1,0 +1,3 @@
+"""Commitments Tracker: collect, extract, track and publish government commitments."""
+
+__version__ = "0.1.0"

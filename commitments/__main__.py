@@ -1,0 +1,3 @@
+from commitments.cli import main
+
+main()

@@ -1,0 +1,300 @@
+"""The `commitments` command: a thin shell over the library, one function a command."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from commitments import config
+
+EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind", "action",
+                 "owner", "person", "deadline", "deadline_text")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", envvar="COMMITMENTS_DB", default=config.DEFAULT_DB_PATH, show_default=True,
+              help="The SQLite file (environment: COMMITMENTS_DB).")
+@click.version_option(package_name="commitments-tracker")
+@click.pass_context
+def cli(ctx, db_path):
+    """Track the commitments the UK Government makes to Parliament.
+
+    \b
+    Typical run:
+      commitments crawl written-questions --since 2021-02-01 --until 2021-02-07
+      commitments extract
+      commitments serve
+    """
+    ctx.obj = {"db_path": db_path}
+
+
+def _open(ctx):
+    import db
+
+    return db.open_db(ctx.obj["db_path"])
+
+
+# -- crawl -------------------------------------------------------------------
+
+@cli.group()
+def crawl():
+    """Collect source records into the store (Scrapy spiders)."""
+
+
+def _crawl_options(date_choices: tuple[str, ...]):
+    def decorate(fn):
+        options = [
+            click.option("--since", help="First date of the window, YYYY-MM-DD. Without it: incremental, "
+                                         "everything new or changed since the last complete crawl."),
+            click.option("--until", help="Last date of the window, YYYY-MM-DD (default: no limit)."),
+            click.option("--house", type=click.Choice(["Commons", "Lords", "Bicameral"]), help="Only this House."),
+            click.option("--answering-body", "answering_bodies", multiple=True, type=int,
+                         help="Only this answering body (API id; repeatable)."),
+            click.option("--search", "search_term", help="Only records matching this search term."),
+            click.option("--api-url", help="API root (scheme and host), e.g. http://127.0.0.1:8000."),
+            click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable)."),
+            click.option("--job-dir", help="Resumable job directory (default: one per crawl under the database's folder, "
+                                           "removed when the crawl completes)."),
+        ]
+        if len(date_choices) > 1:
+            options.append(click.option("--date-field", type=click.Choice(date_choices), default=date_choices[0],
+                                        show_default=True, help="Which date the window applies to."))
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+    return decorate
+
+
+def _run_crawl(ctx, command: str, since, until, date_field, house, answering_bodies, search_term,
+               api_url, settings, job_dir):
+    from commitments.crawl import INCREMENTAL_DATE_FIELDS, SPIDERS, CrawlError, incremental_since, parse_setting_pairs
+    from spiders.parliament import check_date
+
+    spider = SPIDERS[command]
+    db_path = ctx.obj["db_path"]
+    try:
+        since, until = check_date(since, "--since"), check_date(until, "--until")
+        if since and until and since > until:
+            raise CrawlError(f"--since {since} is after --until {until}")
+        if since is None:
+            since = incremental_since(db_path, spider)
+            date_field = INCREMENTAL_DATE_FIELDS[spider]
+            click.echo(f"Incremental crawl: what is new or changed since {since}", err=True)
+        overrides = parse_setting_pairs(settings)
+    except (CrawlError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    from commitments.crawl import run_crawl
+
+    args = {"since": since, "until": until, "date_field": date_field, "house": house,
+            "answering_body": ",".join(str(b) for b in answering_bodies) or None, "search_term": search_term}
+    stats = run_crawl(spider, args, db_path=db_path, api_url=api_url, settings=overrides, job_dir=job_dir)
+    reason = stats.get("finish_reason")
+    items = stats.get("item_scraped_count", 0)
+    requests = stats.get("downloader/request_count", 0)
+    rejections = sum(v for k, v in stats.items() if k.endswith("/rejections"))
+    click.echo(f"{spider}: {reason}; {items} items ({rejections} rejections), {requests} requests -> {db_path}", err=True)
+    if reason != "finished":
+        sys.exit(1)
+
+
+@crawl.command("written-questions")
+@_crawl_options(("answered", "tabled"))
+@click.pass_context
+def crawl_written_questions(ctx, **options):
+    """Written questions and answers, both Houses.
+
+    \b
+    Example:
+      commitments crawl written-questions --since 2021-02-01 --until 2021-02-01 --house Lords
+    Questions whose text the list cut ("...") are completed from the detail endpoint.
+    """
+    _run_crawl(ctx, "written-questions", **options)
+
+
+@crawl.command("written-statements")
+@_crawl_options(("made",))
+@click.pass_context
+def crawl_written_statements(ctx, **options):
+    """Written ministerial statements, by the date made.
+
+    \b
+    Example:
+      commitments crawl written-statements --since 2019-07-01 --until 2019-07-31
+    """
+    _run_crawl(ctx, "written-statements", date_field="made", **options)
+
+
+# -- store -------------------------------------------------------------------
+
+@cli.command()
+@click.argument("file", type=click.File("r"))
+@click.pass_context
+def load(ctx, file):
+    """Load records from a JSON Lines file into the store (each line has a record_type).
+
+    \b
+    Example:
+      commitments load records.jsonl
+    Lines that are not JSON, or records that cannot be stored, become rejections.
+    """
+    from db.store import save_records, save_rejection
+
+    database = _open(ctx)
+    records, bad = [], 0
+    for number, line in enumerate(file, 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            bad += 1
+            with database.conn:
+                save_rejection(database, source="load", url=getattr(file, "name", None), record_id=f"line {number}",
+                               reason=f"not JSON: {exc}", excerpt=line[:500])
+    counts = save_records(database, records)
+    click.echo(f"stored {counts['stored']}, rejected {counts['rejected'] + bad}", err=True)
+
+
+# -- extract -----------------------------------------------------------------
+
+@cli.command()
+@click.option("--all", "force", is_flag=True, help="Re-extract every document, changed or not.")
+@click.option("--model", default=None, help=f"spaCy model (default: COMMITMENTS_MODEL or {config.DEFAULT_MODEL}).")
+@click.option("--processes", default=1, show_default=True, help="Processes for spaCy (nlp.pipe n_process).")
+@click.pass_context
+def extract(ctx, force, model, processes):
+    """Find commitments in new or changed documents, then regroup them.
+
+    \b
+    Example:
+      commitments extract
+    A re-run over unchanged documents does no NLP work. A new extractor
+    version or model re-extracts everything.
+    """
+    from extract.runner import documents_to_extract, extractor_version, run_extraction
+
+    database = _open(ctx)
+    model = model or config.model_name()
+    pending = len(documents_to_extract(database, extractor_version(model), force))
+    with click.progressbar(length=pending, label="Extracting", file=sys.stderr, show_pos=True) as bar:
+        counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes)
+    click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "
+               f"{counts['commitments']} commitments", err=True)
+
+
+@cli.group()
+def export():
+    """Export from the store."""
+
+
+@export.command("mentions")
+@click.option("--kind", multiple=True, help="Only these kinds (repeatable).")
+@click.pass_context
+def export_mentions(ctx, kind):
+    """Every mention as JSON Lines on stdout.
+
+    \b
+    Example:
+      commitments export mentions --kind firm > firm.jsonl
+    """
+    database = _open(ctx)
+    where, params = "", []
+    if kind:
+        where = f"where kind in ({','.join('?' for _ in kind)})"
+        params = list(kind)
+    for row in database.query(f"select * from mentions {where} order by date, document_id, sentence_start", params):
+        click.echo(json.dumps({field: row[field] for field in EXPORT_FIELDS}, ensure_ascii=False))
+
+
+@cli.command("extract-text")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--owner", help="The body the text speaks for (default: found in the text).")
+@click.option("--speaker", help="The person speaking (the mention's person).")
+@click.option("--date", "date", help="The text's date, YYYY-MM-DD, for relative deadlines.")
+@click.option("--model", default=None, help="spaCy model.")
+def extract_text(file, owner, speaker, date, model):
+    """Commitments in a plain text, as JSON Lines (FILE or - for stdin).
+
+    \b
+    Example:
+      commitments extract-text --owner "Cabinet Office" --date 2019-11-05 answer.txt
+    """
+    from extract.pipeline import ModelNotInstalled, extract_mentions
+    from spiders.parliament import check_date
+
+    try:
+        date = check_date(date, "--date")
+        mentions = extract_mentions(file.read(), {"body": owner, "person": speaker, "date": date}, model=model)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ModelNotInstalled as exc:
+        raise click.ClickException(str(exc)) from None
+    for mention in mentions:
+        row = {field: None for field in EXPORT_FIELDS} | {"date": date}
+        row.update({k: v for k, v in mention.to_dict().items() if k in EXPORT_FIELDS})
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+# -- publish -----------------------------------------------------------------
+
+@cli.command("build-site")
+@click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder for the static site.")
+@click.pass_context
+def build_site(ctx, out):
+    """Render the static progress site (Jinja2) from the store.
+
+    \b
+    Example:
+      commitments build-site --out _site && python -m http.server -d _site
+    """
+    from commitments.site import build_site as render
+
+    index = render(_open(ctx), Path(out))
+    click.echo(f"site written: {index}", err=True)
+
+
+@cli.command()
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.pass_context
+def serve(ctx, port, host):
+    """Serve the store with Datasette (metadata, facets, full-text search, stored queries).
+
+    \b
+    Example:
+      commitments serve --port 8001   # then open http://127.0.0.1:8001/
+    """
+    from datasette.cli import cli as datasette_cli
+
+    from commitments.serve import datasette_args
+
+    _open(ctx).close()  # make sure the file exists with its full shape
+    datasette_cli.main(args=datasette_args(ctx.obj["db_path"], port, host), prog_name="datasette")
+
+
+@cli.command()
+@click.option("--site", "site_dir", default="data/demo/site", show_default=True, help="Where to write the site.")
+@click.pass_context
+def demo(ctx, site_dir):
+    """Run the whole pipeline offline on the bundled demo corpus.
+
+    Starts a local server that answers like the Parliament APIs, crawls it with
+    the real spiders, extracts, builds the site, and says where to look.
+    The demo's database is data/demo/commitments.db unless --db is given.
+    """
+    from commitments.demo.run import run_demo
+
+    source = ctx.get_parameter_source("db_path")
+    db_path = ctx.obj["db_path"] if source and source.name in ("COMMANDLINE", "ENVIRONMENT") else "data/demo/commitments.db"
+    run_demo(db_path, Path(site_dir))
+
+
+def main():
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""`commitments demo`: the whole flow, offline, on the bundled corpus."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from commitments.demo.server import RecordedApi
+
+DEMO_WINDOW = ("2019-01-01", "2024-12-31")
+
+
+def run_demo(db_path: str, site_dir: Path) -> None:
+    db_file = Path(db_path)
+    if db_file.exists():
+        # The demo starts clean so that what it shows is what the corpus holds.
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(db_file.parent / "jobs", ignore_errors=True)
+    base = [sys.executable, "-m", "commitments", "--db", str(db_file)]
+
+    with RecordedApi() as api:
+        click.secho(f"Demo API answering on {api.url} (loopback only)", fg="cyan", err=True)
+        for source in ("written-questions", "written-statements"):
+            click.secho(f"Crawling {source} ...", fg="cyan", err=True)
+            # Each crawl in its own process: Twisted's reactor starts once per process.
+            subprocess.run(
+                base + ["crawl", source, "--since", DEMO_WINDOW[0], "--until", DEMO_WINDOW[1],
+                        "--api-url", api.url, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"],
+                check=True,
+            )
+    click.secho("Extracting commitments ...", fg="cyan", err=True)
+    subprocess.run(base + ["extract"], check=True)
+    subprocess.run(base + ["build-site", "--out", str(site_dir)], check=True)
+
+    import db
+
+    database = db.open_db(db_file)
+    click.echo("")
+    click.secho("Demo ready.", fg="green", bold=True)
+    for row in database.query(
+        "select owner, action, first_date, mention_count from commitments "
+        "where kind in ('firm', 'conditional') order by first_date limit 12"
+    ):
+        click.echo(f"  {row['first_date']}  {row['owner']}: {row['action']}  ({row['mention_count']} sources)")
+    click.echo("")
+    click.echo(f"Database:  {db_file.resolve()}")
+    click.echo(f"Site:      {(site_dir / 'index.html').resolve()}")
+    click.echo(f"Datasette: .venv/bin/commitments --db {db_file} serve   (then open http://127.0.0.1:8001/)")

@@ -1,0 +1,164 @@
+"""Table definitions, full-text search and views.
+
+Table and column names here are a public interface: researchers write SQL
+against them, so rename nothing without a migration note in the README.
+"""
+
+from pathlib import Path
+
+import sqlite_utils
+
+TABLES: dict[str, dict] = {
+    "documents": dict(
+        columns={
+            "id": str, "source": str, "source_id": str, "source_url": str, "title": str,
+            "date": str, "house": str, "body": str, "body_id": int, "person": str,
+            "person_id": int, "text": str, "text_truncated": int, "content_hash": str,
+        },
+        pk="id",
+    ),
+    "written_questions": dict(
+        columns={
+            "id": int, "uin": str, "house": str, "heading": str, "date_tabled": str,
+            "date_for_answer": str, "date_answered": str, "date_holding_answer": str,
+            "date_answer_corrected": str, "question_text": str, "answer_html": str,
+            "original_answer_html": str, "answering_body_id": int, "answering_body": str,
+            "asking_member_id": int, "answering_member_id": int, "correcting_member_id": int,
+            "is_withdrawn": int, "is_named_day": int, "answer_is_holding": int,
+            "answer_is_correction": int, "answer_truncated": int, "grouped_questions": str,
+            "attachment_count": int, "attachments": str, "url": str, "api_url": str, "raw": str,
+        },
+        pk="id",
+    ),
+    "written_statements": dict(
+        columns={
+            "id": int, "uin": str, "house": str, "title": str, "date_made": str,
+            "member_id": int, "member_role": str, "answering_body_id": int,
+            "answering_body": str, "text_html": str, "text_truncated": int,
+            "notice_number": str, "linked_statements": str, "attachments": str,
+            "url": str, "api_url": str, "raw": str,
+        },
+        pk="id",
+    ),
+    "members": dict(
+        columns={
+            "id": int, "name": str, "list_as": str, "party": str, "party_abbreviation": str,
+            "party_colour": str, "member_from": str, "thumbnail_url": str,
+        },
+        pk="id",
+    ),
+    "bodies": dict(
+        columns={"id": int, "name": str, "aliases": str},
+        pk="id",
+    ),
+    "rejections": dict(
+        columns={
+            "id": str, "source": str, "url": str, "record_id": str, "reason": str,
+            "excerpt": str, "first_seen": str,
+        },
+        pk="id",
+    ),
+    "crawl_runs": dict(
+        columns={
+            "id": str, "spider": str, "started": str, "finished": str, "status": str,
+            "params": str, "items_stored": int, "rejections": int,
+        },
+        pk="id",
+    ),
+    "mentions": dict(
+        columns={
+            "id": str, "document_id": str, "commitment_id": str, "source": str,
+            "source_id": str, "source_url": str, "date": str, "sentence": str,
+            "sentence_start": int, "sentence_end": int, "action_start": int,
+            "action_end": int, "kind": str, "action": str, "owner": str, "person": str,
+            "deadline": str, "deadline_text": str, "extractor_version": str,
+        },
+        pk="id",
+    ),
+    "extraction_state": dict(
+        columns={"document_id": str, "content_hash": str, "extractor_version": str, "mentions": int},
+        pk="document_id",
+    ),
+    "commitments": dict(
+        columns={
+            "id": str, "owner": str, "action": str, "kind": str, "first_date": str,
+            "last_date": str, "mention_count": int, "deadline": str,
+        },
+        pk="id",
+    ),
+}
+
+FOREIGN_KEYS = {
+    "mentions": [("document_id", "documents", "id")],
+    "written_questions": [("answering_body_id", "bodies", "id")],
+}
+
+FTS = {
+    "documents": ["title", "text", "body", "person"],
+    "mentions": ["sentence", "action", "owner"],
+    "written_questions": ["heading", "question_text"],
+}
+
+VIEWS = {
+    # One row a trackable commitment mention, newest first: the view most
+    # readers want before they learn the schema.
+    "trackable_mentions": """
+        select m.date, m.owner, m.person, m.kind, m.action, m.deadline, m.sentence,
+               m.source, m.source_url, m.commitment_id, m.document_id
+        from mentions m
+        where m.kind in ('firm', 'conditional')
+        order by m.date desc
+    """,
+    "written_answers": """
+        select q.id, q.uin, q.house, q.date_answered, q.answering_body, q.heading,
+               asking.name as asking_member, answering.name as answering_member,
+               q.answer_is_holding, q.answer_is_correction, q.is_withdrawn, q.url
+        from written_questions q
+        left join members asking on asking.id = q.asking_member_id
+        left join members answering on answering.id = q.answering_member_id
+    """,
+}
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating the folder if needed) the SQLite file with its full shape."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    ensure_db_shape(db)
+    return db
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns, indexes, full-text search and views. Safe to re-run."""
+    on_disk = bool(db.conn.execute("pragma database_list").fetchone()[2])
+    if on_disk:
+        # WAL lets Datasette read while a crawl or an extraction writes.
+        db.enable_wal()
+    for name, spec in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"])
+        else:
+            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+            for column, col_type in missing.items():
+                table.add_column(column, col_type)
+    for name, fks in FOREIGN_KEYS.items():
+        existing = {(fk.column, fk.other_table) for fk in db.table(name).foreign_keys}
+        wanted = [fk for fk in fks if (fk[0], fk[1]) not in existing]
+        if wanted:
+            db.add_foreign_keys([(name, *fk) for fk in wanted])
+    for table, columns in (
+        ("documents", ["source", "date"]),
+        ("mentions", ["document_id"]),
+        ("mentions", ["commitment_id"]),
+        ("mentions", ["kind", "date"]),
+        ("written_questions", ["date_answered"]),
+    ):
+        db.table(table).create_index(columns, if_not_exists=True)
+    for table, columns in FTS.items():
+        if not db.table(table).detect_fts():
+            db.table(table).enable_fts(columns, create_triggers=True, tokenize="porter")
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql, replace=True)

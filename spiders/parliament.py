@@ -1,0 +1,217 @@
+"""What the Parliament list APIs share: skip/take paging, cut texts and detail fetches.
+
+Both written questions and written statements list endpoints return
+`{"totalResults": N, "results": [{"value": {...}}]}` and cut long texts to
+about 255 characters ending in "...": a record with a cut text is completed
+from its detail endpoint, and only such records are.
+"""
+
+import datetime as dt
+import json
+from urllib.parse import urlencode
+
+import scrapy
+
+from spiders.items import Rejection
+
+CUT_MARK = "..."
+# The list endpoint cuts at 255-258 characters; a shorter text ending in
+# "..." was written that way.
+CUT_MIN_LENGTH = 240
+
+
+def is_cut(text: str | None) -> bool:
+    return bool(text) and text.rstrip().endswith(CUT_MARK) and len(text) >= CUT_MIN_LENGTH
+
+
+def iso_date(value: str | None) -> str | None:
+    """'2021-02-01T00:00:00' -> '2021-02-01'; anything unparseable is an error for the caller."""
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+class ParliamentListSpider(scrapy.Spider):
+    """Base for spiders over a Parliament list endpoint with a detail endpoint."""
+
+    source: str  # the `documents.source` name of this spider's records
+    api_setting: str  # the setting that holds the API root
+    list_path: str
+    detail_path: str  # with {id}
+    date_params: dict[str, tuple[str, str]]  # --date-field choice -> (from param, to param)
+    cut_fields: tuple[str, ...]  # fields of `value` that the list may cut
+
+    def __init__(self, since=None, until=None, date_field=None, house=None,
+                 answering_body=None, search_term=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.since = check_date(since, "since")
+        self.until = check_date(until, "until")
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        # Several fields (comma-separated) make one list crawl per field: an
+        # incremental run asks for what was answered, tabled or corrected since.
+        fields = (date_field or next(iter(self.date_params))).split(",")
+        unknown = [f for f in fields if f not in self.date_params]
+        if unknown:
+            raise ValueError(f"date_field must be among {sorted(self.date_params)}, not {unknown}")
+        self.date_fields = fields
+        self.house = house
+        self.answering_bodies = [b for b in str(answering_body or "").split(",") if b]
+        self.search_term = search_term
+        self.seen_ids: set = set()
+        self.run_params = {
+            "since": self.since, "until": self.until, "date_field": ",".join(fields),
+            "house": house, "answering_body": answering_body, "search_term": search_term,
+        }
+
+    @property
+    def api_root(self) -> str:
+        return self.settings.get(self.api_setting).rstrip("/")
+
+    @property
+    def page_size(self) -> int:
+        return self.settings.getint("API_PAGE_SIZE", 100)
+
+    # -- requests -----------------------------------------------------------
+
+    def base_query(self, date_field: str) -> list[tuple[str, str]]:
+        query = [("expandMember", "true")]
+        from_param, to_param = self.date_params[date_field]
+        if self.since:
+            query.append((from_param, self.since))
+        if self.until:
+            query.append((to_param, self.until))
+        if self.house:
+            query.append(("house", self.house))
+        for body in self.answering_bodies:
+            query.append(("answeringBodies", body))
+        if self.search_term:
+            query.append(("searchTerm", self.search_term))
+        return query + self.extra_query()
+
+    def extra_query(self) -> list[tuple[str, str]]:
+        return []
+
+    def list_request(self, query, skip: int, total: int | None = None) -> scrapy.Request:
+        url = f"{self.api_root}{self.list_path}?{urlencode(query + [('skip', skip), ('take', self.page_size)])}"
+        return scrapy.Request(
+            url,
+            callback=self.parse_list,
+            errback=self.list_failed,
+            cb_kwargs={"query": query, "skip": skip, "total": total},
+            # Each window's pages are wanted on every run, whatever a job
+            # directory remembers.
+            dont_filter=True,
+        )
+
+    async def start(self):
+        for date_field in self.date_fields:
+            yield self.list_request(self.base_query(date_field), skip=0)
+
+    # -- list pages ---------------------------------------------------------
+
+    def parse_list(self, response, query, skip, total):
+        try:
+            payload = json.loads(response.text)
+            results = payload["results"]
+            total = int(payload["totalResults"])
+            if not isinstance(results, list):
+                raise TypeError("results is not a list")
+        except (ValueError, KeyError, TypeError) as exc:
+            yield self.reject(response.url, f"list page is not the expected JSON: {exc}", response.text)
+            # A broken page loses only itself: carry on after it when the
+            # total is known from an earlier page.
+            if total is not None and skip + self.page_size < total:
+                yield self.list_request(query, skip + self.page_size, total)
+            return
+        for entry in results:
+            yield from self.handle_entry(entry, response.url)
+        next_skip = skip + len(results)
+        # A server that ignores `take` returns everything at once: advancing by
+        # what was received, not by the page size, never asks twice.
+        if results and next_skip < total:
+            yield self.list_request(query, next_skip, total)
+
+    def handle_entry(self, entry, page_url):
+        value = entry.get("value") if isinstance(entry, dict) else None
+        record_id = value.get("id") if isinstance(value, dict) else None
+        try:
+            if record_id is None:
+                raise ValueError("entry has no value.id")
+            record = self.parse_record(value)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            yield self.reject(page_url, f"cannot parse record: {exc}", json.dumps(entry)[:1000], record_id)
+            return
+        if record.id in self.seen_ids:
+            return
+        self.seen_ids.add(record.id)
+        if any(is_cut(value.get(name)) for name in self.cut_fields):
+            yield scrapy.Request(
+                self.detail_url(record.id),
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"fallback": record},
+            )
+        else:
+            yield record
+
+    # -- detail pages -------------------------------------------------------
+
+    def detail_url(self, record_id) -> str:
+        return f"{self.api_root}{self.detail_path.format(id=record_id)}?expandMember=true"
+
+    def parse_detail(self, response, fallback):
+        try:
+            value = json.loads(response.text)["value"]
+            record = self.parse_record(value)
+            if record.id != fallback.id:
+                raise ValueError(f"detail is for id {record.id}, not {fallback.id}")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            yield self.reject(response.url, f"detail is not the expected JSON: {exc}", response.text, fallback.id)
+            yield self.mark_truncated(fallback)
+            return
+        yield record
+
+    def detail_failed(self, failure):
+        """The detail could not be had: keep the list's cut record, flagged, and say why."""
+        request = failure.request
+        fallback = request.cb_kwargs["fallback"]
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
+        yield self.reject(request.url, f"detail unavailable ({reason}); stored the list's cut text", "", fallback.id)
+        yield self.mark_truncated(fallback)
+
+    def list_failed(self, failure):
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
+        yield self.reject(request.url, f"list page unavailable ({reason})")
+        kwargs = request.cb_kwargs
+        if kwargs["total"] is not None and kwargs["skip"] + self.page_size < kwargs["total"]:
+            yield self.list_request(kwargs["query"], kwargs["skip"] + self.page_size, kwargs["total"])
+
+    # -- records ------------------------------------------------------------
+
+    def parse_record(self, value: dict):
+        raise NotImplementedError
+
+    def mark_truncated(self, record):
+        raise NotImplementedError
+
+    def reject(self, url, reason, excerpt="", record_id=None) -> Rejection:
+        self.logger.warning("rejected %s%s: %s", url, f" (id {record_id})" if record_id else "", reason)
+        self.crawler.stats.inc_value(f"{self.source}/rejections")
+        return Rejection(
+            source=self.source, url=url, reason=reason,
+            record_id=None if record_id is None else str(record_id),
+            excerpt=(excerpt or "")[:1000],
+        )

@@ -1,0 +1,44 @@
+"""Scrapy settings: polite by default. Every API root is a setting (override with -s)."""
+
+from commitments import config
+
+BOT_NAME = "commitments"
+SPIDER_MODULES = ["spiders.written_questions", "spiders.written_statements"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness: obey robots.txt, say who we are and how to reach us, let
+# AutoThrottle adapt to the server, and back off when it says it is busy.
+ROBOTSTXT_OBEY = True
+USER_AGENT = config.USER_AGENT
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 60
+
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 408, 522, 524]
+# Exponential backoff between retries: base * 2**(attempt-1) seconds, capped;
+# a Retry-After header from the server wins.
+RETRY_BACKOFF_BASE = 2.0
+RETRY_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+
+ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
+STORE_BATCH_SIZE = 200
+COMMITMENTS_DB = config.DEFAULT_DB_PATH
+
+WRITTEN_QUESTIONS_API_URL = config.WRITTEN_QUESTIONS_API
+# Page size for list endpoints (the API accepts up to 1000; smaller pages
+# mean a failure costs less).
+API_PAGE_SIZE = 100
+
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 30.0
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
