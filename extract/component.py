@@ -58,6 +58,21 @@ class Trigger:
     ongoing: bool = False
 
 
+# Parliamentary abbreviations that end in a full stop but never end a sentence.
+HONORIFICS = {"hon.", "Hon.", "Rt.", "rt.", "Gov.", "No.", "no.", "para.", "Cllr."}
+
+
+@Language.component("honorific_boundaries")
+def honorific_boundaries(doc: Doc) -> Doc:
+    """'I refer the hon. Member to ...' is one sentence: no boundary after an honorific."""
+    for token in doc[:-1]:
+        if token.text in HONORIFICS or (token.text in {"hon", "Hon", "Rt"} and doc[token.i + 1].text == "."):
+            following = doc[token.i + 1] if token.text.endswith(".") else doc[token.i + 2] if token.i + 2 < len(doc) else None
+            if following is not None:
+                following.is_sent_start = False
+    return doc
+
+
 @Language.factory("commitment_finder", default_config={}, requires=["token.dep", "token.lemma", "token.tag"],
                   assigns=["doc._.commitments"])
 def make_commitment_finder(nlp: Language, name: str):
@@ -80,7 +95,7 @@ class CommitmentFinder:
             return []  # the asking member's words are never a commitment
         if _PROCEDURAL.search(text):
             return [self._mention(doc, sent, meta, "procedural", None, None)]
-        mentions = []
+        mentions, seen_actions = [], set()
         for trigger in self.triggers(sent):
             subject_owner = self.subject_owner(trigger)
             if subject_owner is False:
@@ -89,6 +104,9 @@ class CommitmentFinder:
             if kind is None:
                 continue
             for action in [trigger.action, *self.coordinated(trigger.action)]:
+                if action.i in seen_actions:
+                    continue
+                seen_actions.add(action.i)
                 mentions.append(self._mention(doc, sent, meta, kind, action, subject_owner, trigger))
         return mentions
 
@@ -109,6 +127,8 @@ class CommitmentFinder:
     def _trigger_at(self, token: Token) -> Trigger | None:
         lower = token.lower_
         # "will publish", "shall introduce", "will be published", "may review"
+        if token.dep_ == "aux" and lower in cues.HEDGE_MODALS and token.head.dep_ not in {"ROOT", "conj"}:
+            return None  # "how the regime would work" describes; it does not promise
         if token.dep_ == "aux" and (lower in cues.FUTURE_MODALS or lower in cues.HEDGE_MODALS) and token.head.pos_ in {"VERB", "AUX"}:
             return self._follow(Trigger(token.head, token.head, hedged=lower in cues.HEDGE_MODALS))
         # "is committed to introducing X", "remains committed to X", "has committed to X"
@@ -262,10 +282,10 @@ class CommitmentFinder:
     def _mention(self, doc, sent, meta, kind, action, subject_owner, trigger=None) -> Mention:
         sentence = sent.text.strip()
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        deadline = find_deadline(sentence) if kind != "procedural" else None
+        deadline = deadline_for(action, trigger) if action is not None else None
         action_text, a_start, a_end = ("", None, None)
         if action is not None:
-            action_text, a_start, a_end = action_span(action, trigger, deadline_start=start + deadline[1] if deadline else None)
+            action_text, a_start, a_end = action_span(action, deadline[1:] if deadline else None)
         base = _as_date(meta.get("date"))
         owner = subject_owner or self.speaking_owner(doc, sent, meta) if kind != "procedural" else None
         return Mention(
@@ -295,7 +315,7 @@ _ACTION_SKIP = {"conj", "cc", "advcl", "relcl", "punct", "mark", "nsubj", "nsubj
                 "auxpass", "neg", "appos", "parataxis", "dep", "preconj", "meta", "expl", "npadvmod", "cc"}
 
 
-def action_span(action: Token, trigger: Trigger | None, deadline_start: int | None) -> tuple[str, int, int]:
+def action_span(action: Token, deadline_chars: tuple[int, int] | None) -> tuple[str, int, int]:
     """The shortest span naming the deed and its object; a passive names its subject."""
     keep = {action.i}
 
@@ -307,8 +327,8 @@ def action_span(action: Token, trigger: Trigger | None, deadline_start: int | No
                 continue
             if child.dep_ == "prep" and depth == 0 and _is_temporal(child):
                 continue
-            if deadline_start is not None and child.idx >= deadline_start and depth == 0:
-                continue
+            if deadline_chars and depth == 0 and deadline_chars[0] <= child.idx < deadline_chars[1]:
+                continue  # the deadline is reported on its own
             keep.add(child.i)
             walk(child, depth + 1)
 
@@ -323,7 +343,10 @@ def action_span(action: Token, trigger: Trigger | None, deadline_start: int | No
     if passive:
         subject = next((c for c in action.children if c.dep_ == "nsubjpass"), None)
         if subject is not None:
-            noun = doc[subject.left_edge.i: subject.right_edge.i + 1].text
+            phrase = doc[subject.left_edge.i: subject.right_edge.i + 1]
+            noun = phrase.text
+            if phrase[0].is_stop and not phrase[0].ent_type_:  # "A consultation will be..." -> "a consultation"
+                noun = phrase[0].lower_ + noun[len(phrase[0].text):]
             particles = [c for c in action.children if c.dep_ == "prt"]
             rest = " ".join(t.text for t in span[1:] if t not in particles and t.dep_ != "advmod").strip()
             verb = " ".join([action.lemma_, *(p.text for p in particles)])
@@ -331,6 +354,21 @@ def action_span(action: Token, trigger: Trigger | None, deadline_start: int | No
     if action.tag_ == "VBG":  # "committed to launching X" -> "launch X"
         return " ".join([action.lemma_, span[1:].text]).strip(), span.start_char, span.end_char
     return span.text, span.start_char, span.end_char
+
+
+def deadline_for(action: Token, trigger: Trigger | None) -> tuple[str, int, int] | None:
+    """A time phrase governing this action: in its own subtree, or a time modifier of its
+    trigger ("Before the end of this year we will launch X"). Returns (text, start, end) in doc chars."""
+    doc = action.doc
+    regions = [doc[action.left_edge.i: action.right_edge.i + 1]]
+    for token in filter(None, (action, trigger.head if trigger else None)):
+        regions += [doc[c.left_edge.i: c.right_edge.i + 1] for c in token.children
+                    if c.dep_ in {"prep", "npadvmod", "advmod", "advcl"} and c.i < action.i]
+    for region in regions:
+        found = find_deadline(region.text)
+        if found:
+            return found[0], region.start_char + found[1], region.start_char + found[2]
+    return None
 
 
 def _is_commit(token: Token) -> bool:

