@@ -287,7 +287,7 @@ def demo(ctx, site_dir):
     """
     from commitments.demo.run import run_demo
 
-    source = ctx.get_parameter_source("db_path")
+    source = ctx.parent.get_parameter_source("db_path")
     db_path = ctx.obj["db_path"] if source and source.name in ("COMMANDLINE", "ENVIRONMENT") else "data/demo/commitments.db"
     run_demo(db_path, Path(site_dir))
 

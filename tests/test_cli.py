@@ -1,0 +1,51 @@
+"""The command-line contract: every command has help; extract-text; clear errors."""
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from commitments.cli import cli
+from tests.conftest import jsonl, run_cli
+
+
+def all_commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if isinstance(command, click.Group):
+            yield from all_commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path", [()] + list(all_commands(cli)), ids=lambda p: " ".join(p) or "commitments")
+def test_every_command_has_help_with_an_example(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+    command = cli
+    for name in path:
+        command = command.commands[name]
+    assert command.help and len(command.help) > 20
+    if not isinstance(command, click.Group) and path not in {("demo",)}:
+        assert "Example" in command.help
+
+
+def test_extract_text_from_stdin_with_owner_speaker_and_date():
+    text = "We will launch a consultation on electoral integrity in the spring. The weather was fine."
+    result = run_cli("extract-text", "--owner", "DCMS", "--speaker", "A Minister", "--date", "2021-02-01", "-", input=text)
+    (mention,) = jsonl(result.stdout)
+    assert mention == {
+        "source": None, "source_id": None, "source_url": None, "date": "2021-02-01",
+        "sentence": "We will launch a consultation on electoral integrity in the spring.",
+        "kind": "firm", "action": "launch a consultation on electoral integrity",
+        "owner": "Department for Digital, Culture, Media and Sport", "person": "A Minister",
+        "deadline": "2021-05-31", "deadline_text": "in the spring",
+    }
+
+
+def test_extract_text_rejects_a_bad_date_clearly():
+    result = run_cli("extract-text", "--date", "spring", "-", input="x", check=False)
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_db_path_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMMITMENTS_DB", str(tmp_path / "env.db"))
+    result = CliRunner().invoke(cli, ["export", "mentions"])
+    assert result.exit_code == 0 and (tmp_path / "env.db").exists()

@@ -1,0 +1,83 @@
+"""The demo end to end, the static site, and Datasette served and queried over HTTP."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+import sqlite_utils
+
+from tests.conftest import ROOT, run_cli
+
+STORY = ("launch a consultation on electoral integrity", "implement a digital imprints regime for online election material")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    work = tmp_path_factory.mktemp("demo")
+    db_path, site = work / "commitments.db", work / "site"
+    result = run_cli("demo", "--site", site, db=db_path)
+    return db_path, site, result
+
+
+def test_demo_finds_the_two_2019_commitments_with_their_sources(demo):
+    db_path, _site, result = demo
+    database = sqlite_utils.Database(db_path)
+    for action in STORY:
+        (commitment,) = database.query("select * from commitments where action = ?", [action])
+        assert commitment["owner"] == "Cabinet Office" and commitment["first_date"].startswith("2019")
+        sources = list(database.query("select source, source_url from mentions where commitment_id = ?", [commitment["id"]]))
+        assert len(sources) >= 2 and all(s["source_url"].startswith("https://questions-statements.parliament.uk/") for s in sources)
+    assert str(db_path) in result.stdout and "serve" in result.stdout and "index.html" in result.stdout
+
+
+def test_site_lists_commitments_with_owner_kind_date_and_source_links(demo):
+    db_path, site, _ = demo
+    index = (site / "index.html").read_text()
+    database = sqlite_utils.Database(db_path)
+    for action in STORY:
+        assert action in index
+        (commitment,) = database.query("select id from commitments where action = ?", [action])
+        page = (site / "commitment" / f"{commitment['id']}.html").read_text()
+        assert "Cabinet Office" in page and "Read the source" in page
+    assert "written-questions/detail/" in index and (site / "assets" / "style.css").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_datasette_serves_the_tracker_with_metadata(demo):
+    db_path, _site, _ = demo
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                get_json(f"{base}/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.2)
+        metadata = get_json(f"{base}/-/metadata.json")
+        assert metadata["license"] == "Open Parliament Licence v3.0" and metadata["title"] == "Commitments Tracker"
+        rows = get_json(f"{base}/commitments/commitments.json?_shape=array&owner=Cabinet+Office")
+        assert set(STORY) <= {r["action"] for r in rows}
+        hits = get_json(f"{base}/commitments/mentions.json?_search=imprints&_shape=array")
+        assert hits and all("imprint" in (h["sentence"] + h["action"]).lower() for h in hits)
+        with urllib.request.urlopen(f"{base}/commitments", timeout=10) as response:
+            assert "trackable_mentions" in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

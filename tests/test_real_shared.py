@@ -1,0 +1,87 @@
+"""The real recorded responses in ../shared/real, served locally and crawled for real.
+
+Skipped, with the reason, where ../shared is not beside the checkout.
+"""
+
+import collections
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import sqlite_utils
+
+from spiders.written_questions import parse_question
+from tests.conftest import run_cli, shared_file
+
+
+class StaticApi:
+    """Serves one recorded body at one path, whatever the query (as a file server would)."""
+
+    def __init__(self, routes: dict[str, bytes]):
+        self.routes = routes
+        self.requests: list[str] = []
+
+    def __enter__(self):
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                api.requests.append(self.path)
+                body = api.routes.get(self.path.split("?")[0])
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_real_answered_list_stores_all_469_questions(db_path):
+    path = shared_file("real/writtenquestions-answered-2021-02-01.json")
+    expected = [r["value"] for r in json.loads(path.read_bytes())["results"]]
+    with StaticApi({"/api/writtenquestions/questions": path.read_bytes()}) as api:
+        run_cli("crawl", "written-questions", "--since", "2021-02-01", "--until", "2021-02-01", "--api-url", api.url,
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0", "-s", "LOG_LEVEL=ERROR", db=db_path)
+    database = sqlite_utils.Database(db_path)
+    rows = {r["id"]: r for r in database["written_questions"].rows}
+    assert len(rows) == 469
+    assert collections.Counter(r["house"] for r in rows.values()) == {"Commons": 376, "Lords": 93}
+    assert sum(r["answer_is_holding"] for r in rows.values()) == 4
+    for value in expected:
+        row = rows[value["id"]]
+        assert row["answering_body"] == value["answeringBodyName"]
+        assert row["date_answered"] == "2021-02-01" and row["date_tabled"] == value["dateTabled"][:10]
+        assert row["asking_member_id"] == value["askingMemberId"]
+        assert row["answering_member_id"] == value["answeringMemberId"]
+    members = {m["id"]: m for m in database["members"].rows}
+    asker = expected[0]["askingMember"]
+    assert members[asker["id"]]["name"] == asker["name"] and members[asker["id"]]["party"] == asker["party"]
+    # 419 answers were cut by the list; their details are not recorded, so each is
+    # kept with its cut text, flagged, and its missing detail is a stored rejection.
+    cut = [v for v in expected if v["answerText"].endswith("...")]
+    assert sum(r["answer_truncated"] for r in rows.values()) == len(cut) == 419
+    assert database["rejections"].count == 419
+    assert len([p for p in api.requests if p.startswith("/api/writtenquestions/questions?")]) == 1
+
+
+def test_real_detail_parses():
+    value = json.loads(shared_file("real/writtenquestion-1679416-detail-2024-01.json").read_text())["value"]
+    question = parse_question(value)
+    assert question.id == 1679416 and question.answering_body == "Department for Education"
+    assert question.answer_html.startswith("<p>") and question.date_answered == "2024-01-10"
+
+
+def test_real_list_page_parses_every_entry():
+    page = json.loads(shared_file("real/writtenquestions-list-2024-01-defra.json").read_text())
+    questions = [parse_question(r["value"]) for r in page["results"]]
+    assert len(questions) == 20 and all(q.house == "Commons" for q in questions)

