@@ -89,7 +89,8 @@ TABLES: dict[str, dict] = {
 }
 
 FOREIGN_KEYS = {
-    "mentions": [("document_id", "documents", "id")],
+    # Datasette shows each commitment's mentions, and each mention's document, as links.
+    "mentions": [("document_id", "documents", "id"), ("commitment_id", "commitments", "id")],
     "written_questions": [("answering_body_id", "bodies", "id")],
 }
 

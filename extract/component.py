@@ -114,13 +114,10 @@ class CommitmentFinder:
         found: dict[int, Trigger] = {}
         for token in sent:
             trigger = self._trigger_at(token)
-            if trigger is None or trigger.action.i in found:
-                continue
-            # Only the outermost trigger of a chain counts ("will continue to fund").
-            if any(t.head == token or token.is_ancestor(t.head) for t in found.values()):
-                pass
-            found[trigger.action.i] = trigger
-        # Drop triggers whose action is itself the head of another trigger's chain.
+            if trigger is not None and trigger.action.i not in found:
+                found[trigger.action.i] = trigger
+        # "will continue to fund" triggers at "will" and at "continue": keep the
+        # chain that reaches the deed, not the one that stops at "continue".
         heads = {t.head.i for t in found.values() if t.head.i != t.action.i}
         return [t for i, t in sorted(found.items()) if i not in heads]
 
@@ -151,9 +148,7 @@ class CommitmentFinder:
         # "commitments to launch X", "no plans to change Y", "no intention of"
         if token.lemma_ in cues.INTENT_NOUNS and token.pos_ == "NOUN":
             verb = next((c for c in token.children if c.dep_ in {"acl", "relcl"} and c.tag_ == "VB"), None)
-            if verb is None:
-                verb = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"
-                             for c in c.children if c.tag_ == "VBG"), None) if False else self._committed_to(token)
+            verb = verb or self._committed_to(token)  # "commitment to updating X"
             if verb is not None:
                 negated = any(c.lower_ == "no" for c in token.children) or self._negated(token.head)
                 return Trigger(token.head if token.head.pos_ in {"VERB", "AUX"} else token, verb, negated=negated)
@@ -219,7 +214,7 @@ class CommitmentFinder:
         subject = self._subject(trigger.head)
         if subject is None:
             return None
-        phrase = doc_text = subject.doc[subject.left_edge.i: subject.right_edge.i + 1].text
+        phrase = subject.doc[subject.left_edge.i: subject.right_edge.i + 1].text
         found = gazetteer().find(phrase)
         if found:
             return found[0][2]
@@ -232,7 +227,6 @@ class CommitmentFinder:
             return False
         if subject.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
             return False
-        del doc_text
         return None
 
     @staticmethod

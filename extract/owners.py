@@ -7,13 +7,6 @@ from pathlib import Path
 
 GAZETTEER_PATH = Path(__file__).with_name("gazetteer.json")
 
-# Words that stand for the speaking body in its own voice.
-SELF_REFERENCES = {
-    "we", "i", "us", "government", "department", "ministry", "office", "officials",
-    "ministers", "minister", "hmg", "this", "these", "it", "which", "that",
-}
-
-
 class Gazetteer:
     def __init__(self, data: dict):
         self.canonical: dict[str, str] = {}
