@@ -92,11 +92,16 @@ def _run_crawl(ctx, command: str, since, until, date_field, house, answering_bod
             "answering_body": ",".join(str(b) for b in answering_bodies) or None, "search_term": search_term}
     stats = run_crawl(spider, args, db_path=db_path, api_url=api_url, settings=overrides, job_dir=job_dir)
     reason = stats.get("finish_reason")
-    items = stats.get("item_scraped_count", 0)
-    requests = stats.get("downloader/request_count", 0)
     rejections = sum(v for k, v in stats.items() if k.endswith("/rejections"))
-    click.echo(f"{spider}: {reason}; {items} items ({rejections} rejections), {requests} requests -> {db_path}", err=True)
-    if reason != "finished":
+    stored = stats.get("item_scraped_count", 0) - rejections
+    lost = sum(v for k, v in stats.items() if k.endswith("/lost_list_pages"))
+    requests = stats.get("downloader/request_count", 0)
+    click.echo(f"{spider}: {reason}; {stored} records stored, {rejections} rejections, {requests} requests -> {db_path}",
+               err=True)
+    if lost:
+        click.secho(f"{lost} list page(s) could not be read (see the rejections table): this run is incomplete, "
+                    "and incremental runs will not start from it.", fg="yellow", err=True)
+    if reason != "finished" or lost:
         sys.exit(1)
 
 

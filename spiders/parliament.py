@@ -127,6 +127,7 @@ class ParliamentListSpider(scrapy.Spider):
             if not isinstance(results, list):
                 raise TypeError("results is not a list")
         except (ValueError, KeyError, TypeError) as exc:
+            self.page_lost()
             yield self.reject(response.url, f"list page is not the expected JSON: {exc}", response.text)
             # A broken page loses only itself: carry on after it when the
             # total is known from an earlier page.
@@ -194,6 +195,7 @@ class ParliamentListSpider(scrapy.Spider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
+        self.page_lost()
         yield self.reject(request.url, f"list page unavailable ({reason})")
         kwargs = request.cb_kwargs
         if kwargs["total"] is not None and kwargs["skip"] + self.page_size < kwargs["total"]:
@@ -206,6 +208,15 @@ class ParliamentListSpider(scrapy.Spider):
 
     def mark_truncated(self, record):
         raise NotImplementedError
+
+    @property
+    def lost_pages(self) -> int:
+        return self.crawler.stats.get_value(f"{self.source}/lost_list_pages", 0)
+
+    def page_lost(self):
+        """A list page that could not be read: the run is incomplete, so no
+        incremental run may start from it."""
+        self.crawler.stats.inc_value(f"{self.source}/lost_list_pages")
 
     def reject(self, url, reason, excerpt="", record_id=None) -> Rejection:
         self.logger.warning("rejected %s%s: %s", url, f" (id {record_id})" if record_id else "", reason)

@@ -52,6 +52,8 @@ class StorePipeline:
         self._flush()
 
     def spider_closed(self, spider, reason):
+        if reason == "finished" and getattr(spider, "lost_pages", 0):
+            reason = "incomplete"
         rejections = self.db["rejections"].count
         self.db["crawl_runs"].update(
             self.run_id,

@@ -52,7 +52,7 @@ def test_a_malformed_page_is_logged_and_the_rest_stored(db_path):
     with RecordedApi() as api:
         # the second list page (skip=5) answers with something that is not JSON
         api.queue_fault(r"^/api/writtenquestions/questions\?.*skip=5&", 200, b"<html>Service busy</html>")
-        crawl(api, db_path, "-s", "API_PAGE_SIZE=5")
+        result = crawl(api, db_path, "-s", "API_PAGE_SIZE=5", check=False)
         total = api.endpoints[0].list({"answeredWhenFrom": ["2019-01-01"], "answeredWhenTo": ["2024-12-31"],
                                        "includeWithdrawn": ["true"]})["totalResults"]
     database = sqlite_utils.Database(db_path)
@@ -60,6 +60,18 @@ def test_a_malformed_page_is_logged_and_the_rest_stored(db_path):
     (rejection,) = database["rejections"].rows
     assert "skip=5" in rejection["url"] and "not the expected JSON" in rejection["reason"]
     assert "Service busy" in rejection["excerpt"]
+    # The run says it is incomplete, so that no incremental run starts from it.
+    assert result.returncode == 1 and "incomplete" in result.stderr
+    assert [r["status"] for r in database["crawl_runs"].rows] == ["incomplete"]
+
+
+def test_an_unreachable_api_is_an_incomplete_run(db_path):
+    result = run_cli("crawl", "written-questions", "--since", "2021-02-01", "--api-url", "http://127.0.0.1:9",
+                     *FAST, "-s", "RETRY_TIMES=1", db=db_path, check=False)
+    assert result.returncode == 1
+    database = sqlite_utils.Database(db_path)
+    assert "list page unavailable" in next(iter(database["rejections"].rows))["reason"]
+    assert [r["status"] for r in database["crawl_runs"].rows] == ["incomplete"]
 
 
 def test_a_missing_detail_keeps_the_cut_answer_flagged(db_path):
@@ -124,3 +136,12 @@ def test_bad_arguments_are_clear_errors(db_path):
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
     result = run_cli("crawl", "written-questions", "--since", "2021-01-01", "-s", "NOEQUALS", db=db_path, check=False)
     assert result.returncode == 2 and "NAME=VALUE" in result.stderr
+
+
+def test_a_complete_crawl_leaves_no_job_state_to_resume(db_path, tmp_path):
+    job_dir = tmp_path / "job"
+    with RecordedApi() as api:
+        crawl(api, db_path, "--job-dir", job_dir)
+    # Scrapy kept its request queue there while crawling; a finished run removes it.
+    assert not job_dir.exists()
+    assert not list((db_path.parent / "jobs").glob("*")) if (db_path.parent / "jobs").exists() else True
