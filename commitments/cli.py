@@ -243,6 +243,31 @@ def extract_text(file, owner, speaker, date, model):
         click.echo(json.dumps(row, ensure_ascii=False))
 
 
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--corrections", type=click.Path(dir_okay=False),
+              default=str(Path(__file__).resolve().parent.parent / "extract" / "gold_corrections.jsonl"),
+              show_default="the project's corrections", help="Label corrections, keyed by qid and sentence_index.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write every disagreement here (JSON Lines).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--model", default=None, help="spaCy model.")
+def evaluate(gold, corrections, errors_path, as_json, model):
+    """Score the extractor against a gold set: precision, recall and F1 for trackable
+    commitments, kind and owner accuracy, and the confusions.
+
+    \b
+    Example:
+      commitments evaluate ../shared/gold/dev-written-answers-2021-02-01.jsonl
+    """
+    from extract.evaluate import evaluate as score
+    from extract.evaluate import format_report, load_gold
+
+    scores = score(load_gold(Path(gold), Path(corrections) if corrections else None), model=model)
+    if errors_path:
+        Path(errors_path).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors))
+    click.echo(json.dumps(scores.as_dict(), indent=2) if as_json else format_report(scores))
+
+
 # -- publish -----------------------------------------------------------------
 
 @cli.command("build-site")

@@ -1,0 +1,141 @@
+"""Scoring the extractor against a gold set labelled by the commitment guideline.
+
+Gold lines: {"qid", "sentence_index", "body", "minister", "sentence", "kind", "owner", ...}.
+Each answer is rebuilt from its gold sentences (in order, so the extractor sees
+the context) and run through the extractor with its metadata; predictions are
+matched to gold sentences by character overlap, not by sentence boundaries.
+"""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.component import KIND_ORDER, TRACKABLE
+
+KINDS = KIND_ORDER + ["none"]
+
+
+@dataclass
+class Scores:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    kind_correct: int = 0
+    total: int = 0
+    owner_correct: int = 0
+    owner_total: int = 0
+    confusions: Counter = field(default_factory=Counter)
+    errors: list = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "trackable": {"precision": round(self.precision, 3), "recall": round(self.recall, 3),
+                          "f1": round(self.f1, 3), "tp": self.tp, "fp": self.fp, "fn": self.fn},
+            "kind_accuracy": round(self.kind_correct / self.total, 3) if self.total else None,
+            "owner_accuracy": round(self.owner_correct / self.owner_total, 3) if self.owner_total else None,
+            "sentences": self.total,
+            "confusions": {f"{g} -> {p}": n for (g, p), n in self.confusions.most_common()},
+        }
+
+
+def load_gold(path: Path, corrections: Path | None = None) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    if corrections and corrections.exists():
+        fixes = {}
+        for line in corrections.read_text().splitlines():
+            if line.strip():
+                fix = json.loads(line)
+                fixes[(fix["qid"], fix["sentence_index"])] = fix
+        for row in rows:
+            fix = fixes.get((row["qid"], row["sentence_index"]))
+            if fix:
+                row.update({k: v for k, v in fix.items() if k in {"kind", "owner", "actions", "deadline"}})
+    return rows
+
+
+def documents_from_gold(rows: list[dict]) -> list[tuple[str, dict, list[tuple[int, int, dict]]]]:
+    """One text per answer, with each gold sentence's character span in it."""
+    by_answer: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_answer[row["qid"]].append(row)
+    documents = []
+    for qid, sentences in by_answer.items():
+        sentences.sort(key=lambda r: r["sentence_index"])
+        text, spans = "", []
+        for row in sentences:
+            if text:
+                text += " "
+            spans.append((len(text), len(text) + len(row["sentence"]), row))
+            text += row["sentence"]
+        meta = {"body": sentences[0]["body"], "person": sentences[0]["minister"],
+                "date": sentences[0].get("date", "2021-02-01")}
+        documents.append((text, meta, spans))
+    return documents
+
+
+def predicted_kind(mentions) -> str:
+    kinds = [m.kind for m in mentions]
+    return min(kinds, key=KIND_ORDER.index) if kinds else "none"
+
+
+def evaluate(rows: list[dict], model: str | None = None) -> Scores:
+    from extract.pipeline import extract_many
+
+    documents = documents_from_gold(rows)
+    scores = Scores()
+    results = extract_many(((text, meta) for text, meta, _ in documents), model=model)
+    for (text, meta, spans), mentions in zip(documents, results):
+        for start, end, gold in spans:
+            overlapping = [m for m in mentions if m.sentence_start < end and m.sentence_end > start]
+            predicted = predicted_kind(overlapping)
+            scores.total += 1
+            scores.kind_correct += predicted == gold["kind"]
+            if predicted != gold["kind"]:
+                scores.confusions[(gold["kind"], predicted)] += 1
+                scores.errors.append({"qid": gold["qid"], "sentence_index": gold["sentence_index"], "gold": gold["kind"],
+                                      "predicted": predicted, "sentence": gold["sentence"],
+                                      "actions": [m.action for m in overlapping]})
+            gold_trackable, predicted_trackable = gold["kind"] in TRACKABLE, predicted in TRACKABLE
+            scores.tp += gold_trackable and predicted_trackable
+            scores.fp += predicted_trackable and not gold_trackable
+            scores.fn += gold_trackable and not predicted_trackable
+            if gold_trackable and predicted_trackable:
+                scores.owner_total += 1
+                owners = {m.owner for m in overlapping if m.kind in TRACKABLE}
+                if gold["owner"] in owners:
+                    scores.owner_correct += 1
+                else:
+                    scores.errors.append({"qid": gold["qid"], "sentence_index": gold["sentence_index"],
+                                          "gold_owner": gold["owner"], "predicted_owners": sorted(o or "" for o in owners),
+                                          "sentence": gold["sentence"]})
+    return scores
+
+
+def format_report(scores: Scores) -> str:
+    d = scores.as_dict()
+    t = d["trackable"]
+    lines = [
+        f"sentences: {d['sentences']}",
+        f"trackable (firm + conditional): precision {t['precision']:.3f}  recall {t['recall']:.3f}  F1 {t['f1']:.3f}"
+        f"  (tp {t['tp']}, fp {t['fp']}, fn {t['fn']})",
+        f"kind accuracy:  {d['kind_accuracy']:.3f}",
+        f"owner accuracy: {d['owner_accuracy']:.3f}  (on {scores.owner_total} trackable sentences found)"
+        if d["owner_accuracy"] is not None else "owner accuracy: n/a",
+        "confusions (gold -> predicted):",
+    ]
+    lines += [f"  {pair:28} {n}" for pair, n in d["confusions"].items()]
+    return "\n".join(lines)
