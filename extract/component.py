@@ -1,12 +1,14 @@
 """The `commitment_finder` spaCy component: commitment mentions in a parsed Doc.
 
-It reads the parse (modal and its verb, xcomp chains, negation, subjects,
-coordination) rather than word lists alone, and writes `doc._.commitments`:
-one Mention per action. Document metadata (`doc._.meta`: body, person, date)
-resolves "we", "I" and relative deadlines.
+It reads the parse rather than word lists alone: a modal and the verb it
+governs, xcomp chains ("intends to", "will continue to"), nominal commitments
+("commitments to launch X and implement Y"), passives, coordination (one
+mention per action), negation and hedges in scope of the verb, conditions,
+and the subject (bodies outside government make no government commitments).
+It writes `doc._.commitments`; document metadata (`doc._.meta`: body, person,
+date) resolves "we", "I" and relative deadlines.
 """
 
-import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
@@ -15,18 +17,20 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import cues
 from extract.deadlines import find_deadline, resolve_deadline
-from extract.owners import canonical_owner, gazetteer
+from extract.owners import as_date, canonical_owner, gazetteer
+from extract.speakers import speaker_context
 
 KIND_ORDER = ["firm", "conditional", "ongoing", "negative", "hedged", "procedural"]
 TRACKABLE = {"firm", "conditional"}
 _PROCEDURAL = re.compile("|".join(cues.PROCEDURAL_PATTERNS), re.IGNORECASE)
 _QUESTION = re.compile(r"^\W*to ask\b", re.IGNORECASE)
-_CONDITION = re.compile("|".join(re.escape(p) for p in cues.CONDITION_PHRASES), re.IGNORECASE)
+_FURNITURE = re.compile("|".join(cues.FURNITURE_PATTERNS), re.IGNORECASE)
+_SENTENCE_CONDITION = re.compile("|".join(re.escape(p) for p in cues.SENTENCE_CONDITIONS), re.IGNORECASE)
+_NUMBERED = {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "DATE"}
 
-if not Doc.has_extension("meta"):
-    Doc.set_extension("meta", default=None)
-if not Doc.has_extension("commitments"):
-    Doc.set_extension("commitments", default=None)
+for _name in ("meta", "commitments"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
 @dataclass
@@ -49,27 +53,37 @@ class Mention:
 
 @dataclass
 class Trigger:
-    """Where a commitment is voiced (`head`) and the deed it names (`action`)."""
+    """Where a commitment is voiced (`head`), the deed it names (`action`) and its colour."""
 
     head: Token
     action: Token
     negated: bool = False
     hedged: bool = False
     ongoing: bool = False
+    committed: bool = False  # "is committed to": a deed is firm, an aim is none
+    remains: bool = False  # "remains committed to": an activity under way is ongoing
+    modal_hedge: bool = False  # "we may", "we could": a hedge only in the speaker's own voice
+    state: bool = False  # "will be available": the action is a scheduled state
+    capability: bool = False  # "will be able to": a capability, not a promise
 
 
 # Parliamentary abbreviations that end in a full stop but never end a sentence.
-HONORIFICS = {"hon.", "Hon.", "Rt.", "rt.", "Gov.", "No.", "no.", "para.", "Cllr."}
+HONORIFICS = {"hon", "Hon", "Rt", "rt", "Gov", "Cllr"}
 
 
-@Language.component("honorific_boundaries")
-def honorific_boundaries(doc: Doc) -> Doc:
-    """'I refer the hon. Member to ...' is one sentence: no boundary after an honorific."""
+@Language.component("text_boundaries")
+def text_boundaries(doc: Doc) -> Doc:
+    """Sentence boundaries the parser cannot see: a line break always ends a sentence
+    (headlines, list items and page furniture carry no full stop), and 'I refer the
+    hon. Member to ...' is one sentence."""
     for token in doc[:-1]:
-        if token.text in HONORIFICS or (token.text in {"hon", "Hon", "Rt"} and doc[token.i + 1].text == "."):
-            following = doc[token.i + 1] if token.text.endswith(".") else doc[token.i + 2] if token.i + 2 < len(doc) else None
-            if following is not None:
-                following.is_sent_start = False
+        following = doc[token.i + 1]
+        if "\n" in token.text_with_ws and not following.is_space:
+            following.is_sent_start = True
+        if token.text in HONORIFICS and following.text == "." and token.i + 2 < len(doc):
+            doc[token.i + 2].is_sent_start = False
+        elif token.text.rstrip(".") in HONORIFICS and token.text.endswith("."):
+            following.is_sent_start = False
     return doc
 
 
@@ -84,270 +98,506 @@ class CommitmentFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.meta or {}
-        doc._.commitments = [m for sent in doc.sents for m in self.sentence_mentions(doc, sent, meta)]
+        speakers: dict = {}
+        mentions = []
+        for sent in doc.sents:
+            sentence_meta = meta
+            if not meta.get("person") or not meta.get("body"):
+                # Press and evidence text: who speaks comes from the text itself.
+                person, body = speaker_context(doc, sent, speakers)
+                sentence_meta = {**meta, "person": meta.get("person") or person, "body": meta.get("body") or body}
+            mentions += self.sentence_mentions(doc, sent, sentence_meta)
+        doc._.commitments = mentions
         return doc
-
-    # -- one sentence -------------------------------------------------------
 
     def sentence_mentions(self, doc: Doc, sent: Span, meta: dict) -> list[Mention]:
         text = sent.text.strip()
-        if not text or _QUESTION.match(text):
-            return []  # the asking member's words are never a commitment
+        if not text or _QUESTION.match(text) or _FURNITURE.search(text):
+            return []  # the asking member's words, and page furniture, are never commitments
         if _PROCEDURAL.search(text):
-            return [self._mention(doc, sent, meta, "procedural", None, None)]
-        mentions, seen_actions = [], set()
-        for trigger in self.triggers(sent):
-            subject_owner = self.subject_owner(trigger)
-            if subject_owner is False:
-                continue  # a body outside government, or a person not speaking for one
-            kind = self.kind(trigger, sent)
-            if kind is None:
-                continue
-            for action in [trigger.action, *self.coordinated(trigger.action)]:
-                if action.i in seen_actions:
+            return [make_mention(doc, sent, meta, "procedural", None, None)]
+        mentions, seen = [], set()
+        for trigger in find_triggers(sent):
+            owner = subject_owner(trigger)
+            if owner is False:
+                continue  # a body outside government, or reported speech of one
+            for action in [trigger.action, *coordinated(trigger.action)]:
+                action = purpose_target(action)
+                if action.i in seen:
                     continue
-                seen_actions.add(action.i)
-                mentions.append(self._mention(doc, sent, meta, kind, action, subject_owner, trigger))
+                kind = kind_of(trigger, action, sent, owner)
+                if kind is None:
+                    continue
+                seen.add(action.i)
+                mentions.append(make_mention(doc, sent, meta, kind, action, owner or None, trigger))
         return mentions
 
-    def triggers(self, sent: Span) -> list[Trigger]:
-        found: dict[int, Trigger] = {}
-        for token in sent:
-            trigger = self._trigger_at(token)
-            if trigger is not None and trigger.action.i not in found:
-                found[trigger.action.i] = trigger
-        # "will continue to fund" triggers at "will" and at "continue": keep the
-        # chain that reaches the deed, not the one that stops at "continue".
-        heads = {t.head.i for t in found.values() if t.head.i != t.action.i}
-        return [t for i, t in sorted(found.items()) if i not in heads]
 
-    def _trigger_at(self, token: Token) -> Trigger | None:
-        lower = token.lower_
-        # "will publish", "shall introduce", "will be published", "may review"
-        if token.dep_ == "aux" and lower in cues.HEDGE_MODALS and token.head.dep_ not in {"ROOT", "conj"}:
-            return None  # "how the regime would work" describes; it does not promise
-        if token.dep_ == "aux" and (lower in cues.FUTURE_MODALS or lower in cues.HEDGE_MODALS) and token.head.pos_ in {"VERB", "AUX"}:
-            return self._follow(Trigger(token.head, token.head, hedged=lower in cues.HEDGE_MODALS))
-        # "is committed to introducing X", "remains committed to X", "has committed to X"
-        if _is_commit(token) and token.tag_ in {"VBN", "JJ", "VBD", "VBZ", "VBP"}:
-            verb = self._committed_to(token)
-            if verb is not None:
-                trigger = Trigger(token, verb, negated=self._negated(token) or self._negated(token.head))
-                trigger.hedged = any(a.lemma_ in cues.HEDGE_CONTEXT for a in token.ancestors)
-                return trigger
-        # "intends to", "plans to", "continues to", "is due to", "aims to"
-        if token.lemma_ in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS and token.tag_ in {"VBZ", "VBP", "JJ", "VBG", "VBN", "VBD"}:
-            if not any(c.lower_ in cues.FUTURE_MODALS | cues.HEDGE_MODALS for c in token.children if c.dep_ == "aux"):
-                if self._xcomp(token) is not None or self._committed_to(token) is not None:
-                    if token.tag_ == "VBD" and token.lemma_ not in {"commit", "pledge", "promise"}:
-                        return None  # "planned to" is history
-                    return self._follow(Trigger(token, token))
-                # "we are considering the matter", "is looking at"
-                if token.lemma_ in {"consider", "explore", "look", "review", "assess", "evaluate"} and token.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children):
-                    return Trigger(token, token, hedged=True)
-        # "commitments to launch X", "no plans to change Y", "no intention of"
-        if token.lemma_ in cues.INTENT_NOUNS and token.pos_ == "NOUN":
-            verb = next((c for c in token.children if c.dep_ in {"acl", "relcl"} and c.tag_ == "VB"), None)
-            verb = verb or self._committed_to(token)  # "commitment to updating X"
-            if verb is not None:
-                negated = any(c.lower_ == "no" for c in token.children) or self._negated(token.head)
-                return Trigger(token.head if token.head.pos_ in {"VERB", "AUX"} else token, verb, negated=negated)
-        return None
+# -- triggers ---------------------------------------------------------------
 
-    def _xcomp(self, token: Token) -> Token | None:
-        return next((c for c in token.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}
-                     and any(g.lower_ == "to" for g in c.children)), None)
+def find_triggers(sent: Span) -> list[Trigger]:
+    found: dict[int, Trigger] = {}
+    for token in sent:
+        trigger = trigger_at(token)
+        if trigger is not None and trigger.action.i not in found:
+            found[trigger.action.i] = trigger
+    # "will continue to fund" triggers at "will" and at "continue": keep the
+    # chain that reaches the deed, not the one that stops on the way.
+    heads = {t.head.i for t in found.values() if t.head.i != t.action.i}
+    return [t for i, t in sorted(found.items()) if i not in heads]
 
-    def _committed_to(self, token: Token) -> Token | None:
-        """'committed to introducing X' / 'commitment to updating X': the -ing verb."""
-        for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ == "to":
-                return next((c for c in prep.children if c.tag_ == "VBG" or (c.dep_ == "pcomp" and c.pos_ == "VERB")), None)
-        return None
 
-    def _follow(self, trigger: Trigger) -> Trigger:
-        """Walk down an xcomp chain ("will continue to fund") to the deed, collecting its colour."""
-        token = trigger.head
-        seen = 0
-        while seen < 5:
-            seen += 1
-            trigger.negated |= self._negated(token)
-            lemma = token.lemma_
-            trigger.hedged |= lemma in cues.HEDGE_LEMMAS
-            trigger.ongoing |= lemma in cues.ONGOING_LEMMAS
-            nxt = self._xcomp(token) if lemma in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS | {"be", "want", "like"} else None
-            if nxt is None:
-                break
-            token = nxt
-        # "keep X under review"
-        if token.lemma_ == "keep" and any(c.lower_ == "under" and any(g.lower_ == "review" for g in c.children) for c in token.children):
-            trigger.hedged = True
-        trigger.action = token
-        # "it is highly likely that a cell will be stood up": the frame hedges it
-        trigger.hedged |= any(a.lemma_ in cues.HEDGE_CONTEXT for a in trigger.head.ancestors)
+def trigger_at(token: Token) -> Trigger | None:
+    lower, lemma = token.lower_, token.lemma_
+    # "will publish", "shall introduce", "will be published", "we may review"
+    if token.dep_ == "aux" and lower in cues.FUTURE_MODALS | cues.HEDGE_MODALS and token.head.pos_ in {"VERB", "AUX"}:
+        head = token.head
+        if lower in cues.HEDGE_MODALS and head.dep_ not in {"ROOT", "conj"}:
+            return None  # "how the regime could work" describes; it does not promise
+        trigger = follow(Trigger(head, head, modal_hedge=lower in cues.HEDGE_MODALS))
+        if trigger.action.lemma_ == "be":
+            return scheduled_state(trigger) or pleased_to(trigger)
         return trigger
+    # "would be pleased to meet": the guideline's hedge
+    if lower == "would" and token.dep_ == "aux" and token.head.lemma_ == "be":
+        return pleased_to(Trigger(token.head, token.head))
+    # "is committed to introducing X", "has committed £20 million", "remains committed to"
+    if is_commit(token) and token.tag_ in {"VBN", "JJ", "VBD", "VBZ", "VBP"}:
+        return committed_trigger(token)
+    modal = any(c.dep_ == "aux" and c.lower_ in cues.FUTURE_MODALS | cues.HEDGE_MODALS for c in token.children)
+    progressive = any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children)
+    if modal:
+        return None  # the modal's own trigger covers this verb
+    # "intends to", "plans to", "continues to", "is due to", "aims to", "is expected to"
+    if lemma in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS and xcomp(token) is not None:
+        if token.tag_ == "VBD" and lemma not in {"pledge", "promise"}:
+            return None  # "planned to" is history
+        if token.tag_ == "VB":
+            return None  # "to enable them to continue to trade": no one's promise
+        if token.tag_ == "VBG" and not progressive:
+            return None  # "those seeking to renew visas": not the speaker's plan
+        if token.tag_ == "VBN" and lemma == "expect":
+            return follow(Trigger(token, token, hedged=True))  # "is expected to"
+        return follow(Trigger(token, token))
+    if token.tag_ == "VBG" and progressive and token.dep_ in {"ROOT", "conj", "ccomp"}:
+        # "we are considering the matter", "a framework is being explored"
+        if lemma in cues.PROGRESSIVE_HEDGES and lower != "looking" or (lemma == "look" and any(c.lower_ == "at" for c in token.children)):
+            return Trigger(token, token, hedged=True)
+        # "is working with NHS Digital to develop a registry"
+        target = purpose_target(token) if lemma in cues.PURPOSE_LEMMAS else token
+        if target is not token:  # "officials are working with the sector to continue to monitor"
+            chained = follow(Trigger(target, target))
+            return Trigger(token, chained.action, hedged=chained.hedged, ongoing=chained.ongoing, negated=chained.negated)
+    if token.tag_ == "VBN" and token.lemma_ in cues.PROGRESSIVE_HEDGES and any(c.dep_ == "auxpass" for c in token.children) \
+            and any(c.lower_ == "being" for c in token.children):
+        return Trigger(token, token, hedged=True)  # "is being considered", "is being explored"
+    # "commitments to launch X", "no plans to change Y", "on track to agree Z"
+    if lemma in cues.INTENT_NOUNS and token.pos_ == "NOUN":
+        return noun_trigger(token)
+    # "sets a clear ambition that every person should have access to ...", "aims to"
+    if lemma in cues.HEDGE_NOUNS and token.pos_ == "NOUN" and token.dep_ in {"dobj", "attr"}:
+        clause = next((c for c in token.children if c.dep_ in {"acl", "relcl", "ccomp"} and c.pos_ in {"VERB", "AUX"}), None)
+        if clause is not None:
+            return Trigger(token.head, clause, hedged=True)
+    return None
 
-    @staticmethod
-    def _negated(token: Token) -> bool:
-        return any(c.dep_ == "neg" or c.lower_ in {"never"} for c in token.children)
 
-    @staticmethod
-    def coordinated(action: Token) -> list[Token]:
-        """'launch X and implement Y': each coordinated verb is its own action."""
-        out, todo = [], [action]
-        while todo:
-            current = todo.pop()
-            for child in current.children:
-                if child.dep_ != "conj":
+def noun_trigger(noun: Token) -> Trigger | None:
+    verb = next((c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.tag_ == "VB"
+                 and any(g.lower_ == "to" for g in c.children)), None)
+    verb = verb or committed_to(noun)  # "commitment to updating X"
+    if noun.lemma_ == "track":  # "we are on track to agree it": the verb hangs off the copula
+        copula = noun.head.head if noun.dep_ == "pobj" else None
+        verb = xcomp(copula) if copula is not None else None
+        return Trigger(copula, verb) if verb is not None else None
+    if verb is None:
+        return None
+    governor = noun.head
+    if noun.dep_ in {"dobj", "attr", "nsubj", "pobj", "conj"} and governor.lemma_ not in cues.NOUN_HEAD_VERBS \
+            and not (noun.dep_ == "pobj" and governor.head.lemma_ in cues.NOUN_HEAD_VERBS):
+        return None  # "to drive forward our plans to improve air quality" is no commitment
+    negated = any(c.lower_ in {"no", "never"} for c in noun.children) or negated_at(governor)
+    head = governor if governor.pos_ in {"VERB", "AUX"} else noun
+    # "plans to transform infrastructure" is an aim; "commitments to launch X" a deed.
+    return Trigger(head, verb, negated=negated, committed=not negated)
+
+
+def committed_trigger(token: Token) -> Trigger | None:
+    negated = negated_at(token) or negated_at(token.head)
+    remains = token.head.lemma_ == "remain" or any(c.lemma_ == "remain" for c in token.children)
+    hedged = any(a.lemma_ in cues.HEDGE_CONTEXT for a in token.ancestors)
+    verb = committed_to(token)
+    if verb is not None:
+        return Trigger(token, verb, negated=negated, committed=True, remains=remains, hedged=hedged)
+    # "has committed £20 million to support X" / "committed to a catch-up package worth £1 billion"
+    money = next((c for c in token.children if c.dep_ == "dobj" and c.ent_type_ == "MONEY"), None)
+    if money is None:
+        to = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        target = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if target is not None and any(t.ent_type_ == "MONEY" for t in target.subtree):
+            return Trigger(token, target, negated=negated, hedged=hedged)
+        return None
+    return Trigger(token, token, negated=negated, hedged=hedged)
+
+
+def scheduled_state(trigger: Trigger) -> Trigger | None:
+    """'PrEP will be routinely available in 2020/21': a settled future state is a deed."""
+    be = trigger.action
+    main_clause = be.dep_ == "ROOT" or (be.dep_ == "conj" and be.head.dep_ == "ROOT" and be.head.pos_ in {"VERB", "AUX"})
+    reported = be.dep_ == "ccomp" and be.head.lemma_ in cues.REPORTING_VERBS
+    if not (main_clause or reported):
+        return None  # "determining how services will be available" states nothing
+    state = next((c for c in be.children if c.dep_ in {"acomp", "attr"} and c.lemma_ in cues.SCHEDULED_STATES), None)
+    if state is None:
+        prep = next((c for c in be.children if c.dep_ == "prep" and c.lower_ == "in"), None)
+        state = next((c for c in prep.children if c.lemma_ in {"place", "force", "effect"}), None) if prep is not None else None
+    if state is None:
+        return None
+    trigger.action, trigger.state = state, True
+    return trigger
+
+
+def pleased_to(trigger: Trigger) -> Trigger | None:
+    be = trigger.action
+    adjective = next((c for c in be.children if c.dep_ == "acomp" and c.lower_ in {"pleased", "happy", "glad", "willing"}), None)
+    verb = xcomp(adjective) if adjective is not None else None
+    if verb is None:
+        return None
+    trigger.action, trigger.hedged = verb, True
+    return trigger
+
+
+def follow(trigger: Trigger) -> Trigger:
+    """Walk down an xcomp chain ("will continue to fund") to the deed, collecting its colour."""
+    token = trigger.head
+    for _ in range(5):
+        trigger.negated |= negated_at(token)
+        trigger.hedged |= token.lemma_ in cues.HEDGE_LEMMAS
+        trigger.ongoing |= token.lemma_ in cues.ONGOING_LEMMAS
+        if token.lemma_ == "expect" and token.tag_ in {"VBN"}:
+            trigger.hedged = True
+        nxt = None
+        if token.lemma_ in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS | {"want", "like", "be", "able"}:
+            nxt = xcomp(token)
+        if nxt is None and token.lemma_ == "keep":  # "keep working with"
+            nxt = next((c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
+        if nxt is None and token.lemma_ == "be":  # "will be able to publish"
+            able = next((c for c in token.children if c.dep_ == "acomp" and c.lower_ == "able"), None)
+            nxt = xcomp(able) if able is not None else None
+            if able is not None and nxt is not None:
+                trigger.capability = True
+                trigger.hedged |= trigger.head.lemma_ == "expect"  # "expects to be able to publish"
+        if nxt is None:
+            break
+        token = nxt
+    if token.lemma_ == "keep" and any(c.lower_ == "under" and any(g.lower_ == "review" for g in c.children)
+                                      for c in token.children):
+        trigger.hedged = True  # "keep X under review"
+    trigger.action = token
+    # "it is highly likely that a cell will be stood up", "'Highly likely' cell will be used":
+    # the frame, or a hedge inside the clause, hedges it
+    trigger.hedged |= any(a.lemma_ in cues.HEDGE_CONTEXT for a in trigger.head.ancestors)
+    trigger.hedged |= any(t.lower_ in cues.HEDGE_ADVERBS for t in trigger.head.subtree
+                          if t.head == trigger.head or t.head.dep_ in {"nsubj", "nsubjpass", "amod", "advmod"})
+    return trigger
+
+
+def xcomp(token: Token | None) -> Token | None:
+    if token is None:
+        return None
+    return next((c for c in token.children if c.dep_ == "xcomp" and c.pos_ in {"VERB", "AUX"}
+                 and any(g.lower_ == "to" for g in c.children)), None)
+
+
+def committed_to(token: Token) -> Token | None:
+    """'committed to introducing X' / 'commitment to updating X' / 'committed to increase X'."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "to":
+            return next((c for c in child.children if c.tag_ == "VBG" or (c.dep_ == "pcomp" and c.pos_ == "VERB")), None)
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            return child
+    return None
+
+
+def purpose_target(token: Token) -> Token:
+    """'will work with X to publish Y', 'will allow us to correct Z': the deed is the purpose."""
+    if token.lemma_ not in cues.PURPOSE_LEMMAS:
+        return token
+    for child in token.children:
+        if child.dep_ in {"advcl", "xcomp", "ccomp"} and child.pos_ in {"VERB"} and \
+                any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children):
+            if token.lemma_ in {"allow", "enable", "help"}:
+                subject = next((g for g in child.children if g.dep_ == "nsubj"), None)
+                if subject is None or subject.lower_ not in {"us", "we", "government", "department"}:
                     continue
-                if child.lower_ == "to":  # "to launching X and to implementing Y"
-                    child = next((c for c in child.children if c.dep_ == "pcomp"), child)
-                if child.pos_ == "VERB" and child.tag_ in {"VB", "VBG", "VBN"}:
-                    out.append(child)
-                    todo.append(child)
-        return sorted(out, key=lambda t: t.i)
+            return child
+    # "allow us to proactively correct awards" is sometimes parsed with the verb as an adjective
+    if token.lemma_ in {"allow", "enable"} and any(c.lower_ == "us" for c in token.subtree):
+        obj = next((c for c in token.children if c.dep_ == "dobj"), None)
+        verb_like = next((c for c in obj.children if c.dep_ == "amod" and any(g.lower_ == "to" for g in c.children)), None) if obj is not None else None
+        if verb_like is not None:
+            return verb_like
+    return token
 
-    # -- who speaks ---------------------------------------------------------
 
-    def subject_owner(self, trigger: Trigger) -> str | None | bool:
-        """Canonical owner named by the subject; None for the speaking body; False for outsiders."""
-        subject = self._subject(trigger.head)
-        if subject is None:
-            return None
-        phrase = subject.doc[subject.left_edge.i: subject.right_edge.i + 1].text
-        found = gazetteer().find(phrase)
-        if found:
-            return found[0][2]
-        lower, lemma = subject.lower_, subject.lemma_.lower()
-        if lower in cues.SELF_SUBJECTS or lemma in cues.SELF_SUBJECTS:
-            return None
-        if subject.pos_ == "PRON":
-            return None if lower in {"it", "this", "these", "which", "that", "there"} else False
-        if lower in cues.OUTSIDE_GOVERNMENT_NOUNS or lemma in cues.OUTSIDE_GOVERNMENT_NOUNS:
-            return False
-        if subject.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}:
-            return False
-        return None
+def negated_at(token: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ == "never" for c in token.children)
 
-    @staticmethod
-    def _subject(head: Token) -> Token | None:
-        token = head
-        for _ in range(6):
-            subject = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}), None)
-            if subject is not None:
-                return subject
-            if token.dep_ in {"xcomp", "conj", "acl", "pcomp", "prep", "dobj", "pobj", "acomp"} and token.head != token:
-                token = token.head
-            else:
-                return None
-        return None
 
-    # -- what kind ----------------------------------------------------------
+def is_commit(token: Token) -> bool:
+    return token.lemma_ == "commit" or token.lower_ == "committed"
 
-    def kind(self, trigger: Trigger, sent: Span) -> str | None:
-        action = trigger.action
-        lemma = action.lemma_.lower()
-        if trigger.negated:
-            return None if lemma in {"be", "have"} else "negative"
-        if trigger.hedged:
-            return "hedged"
-        if trigger.ongoing:
-            return None if lemma in cues.NOT_ONGOING_VERBS else "ongoing"
-        if lemma in cues.VAGUE_VERBS or action.pos_ not in {"VERB"}:
-            return None
-        if _is_commit(trigger.head) and lemma not in cues.DELIVERABLE_VERBS:
-            return None  # committed to an aim, not a deliverable
-        if self._conditional(trigger, sent):
-            return "conditional"
-        return "firm"
 
-    @staticmethod
-    def _conditional(trigger: Trigger, sent: Span) -> bool:
-        if _CONDITION.search(sent.text):
-            return True
-        for token in (trigger.head, trigger.action):
-            for child in token.children:
-                if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in {"if", "unless", "once", "provided", "providing"} for m in child.children):
-                    return True
+def coordinated(action: Token) -> list[Token]:
+    """'launch X and implement Y': each coordinated verb is its own action."""
+    out, todo = [], [action]
+    while todo:
+        current = todo.pop()
+        for child in current.children:
+            if child.dep_ != "conj":
+                continue
+            if child.lower_ == "to":  # "to launching X and to implementing Y"
+                child = next((c for c in child.children if c.dep_ == "pcomp"), child)
+            # A conjunct with its own subject or auxiliary is a clause of its own, not a second deed.
+            if child.pos_ == "VERB" and child.tag_ in {"VB", "VBG", "VBN"} and not any(
+                    c.dep_ in {"aux", "auxpass", "nsubj", "nsubjpass"} and c.lower_ != "to" for c in child.children):
+                out.append(child)
+                todo.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+# -- who speaks -------------------------------------------------------------
+
+def subject_owner(trigger: Trigger) -> str | None | bool:
+    """Canonical owner named by the subject; None for the speaking body; False for outsiders."""
+    if reported_by_outsider(trigger.head):
         return False
-
-    # -- the mention --------------------------------------------------------
-
-    def _mention(self, doc, sent, meta, kind, action, subject_owner, trigger=None) -> Mention:
-        sentence = sent.text.strip()
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        deadline = deadline_for(action, trigger) if action is not None else None
-        action_text, a_start, a_end = ("", None, None)
-        if action is not None:
-            action_text, a_start, a_end = action_span(action, deadline[1:] if deadline else None)
-        base = _as_date(meta.get("date"))
-        owner = subject_owner or self.speaking_owner(doc, sent, meta) if kind != "procedural" else None
-        return Mention(
-            kind=kind,
-            sentence=sentence,
-            sentence_start=start,
-            sentence_end=start + len(sentence),
-            action=action_text,
-            action_start=a_start,
-            action_end=a_end,
-            owner=owner,
-            person=meta.get("person"),
-            deadline=(resolved.isoformat() if (resolved := resolve_deadline(deadline[0], base)) else None) if deadline else None,
-            deadline_text=deadline[0] if deadline else None,
-        )
-
-    @staticmethod
-    def speaking_owner(doc: Doc, sent: Span, meta: dict) -> str | None:
-        """The body whose voice this is: the metadata's, else the nearest body the text names."""
-        if meta.get("body"):
-            return canonical_owner(meta["body"])
-        named = [owner for start, _end, owner in gazetteer().find(doc.text) if start < sent.end_char]
-        return named[-1] if named else None
+    if trigger.state:
+        return None  # "X will be available": the speaking body makes it so
+    action = trigger.action
+    if any(c.dep_ == "auxpass" for c in action.children) and trigger.head == action:
+        agent = next((c for c in action.children if c.dep_ == "agent"), None)
+        body = agent and next((g for g in agent.children if g.dep_ == "pobj"), None)
+        return name_owner(body) if body is not None else None  # the patient is not the actor
+    subject = find_subject(trigger.head)
+    if subject is None:
+        return None
+    if subject.lower_ in cues.RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+        antecedent = subject.head.head
+        # "the NHS has developed models which will operate": the body that made them acts
+        maker = next((c for c in antecedent.head.children if c.dep_ == "nsubj"), None) if antecedent.dep_ == "dobj" else None
+        owner = name_owner(maker) if maker is not None else None
+        return owner or None
+    return name_owner(subject)
 
 
-_ACTION_SKIP = {"conj", "cc", "advcl", "relcl", "punct", "mark", "nsubj", "nsubjpass", "aux",
-                "auxpass", "neg", "appos", "parataxis", "dep", "preconj", "meta", "expl", "npadvmod", "cc"}
+def name_owner(subject: Token) -> str | None | bool:
+    """Who the subject phrase names: a body (canonical), None for the speaker's own voice, False for outsiders."""
+    phrase = subject.doc[subject.left_edge.i: subject.right_edge.i + 1]
+    name = proper_name(phrase)
+    if name:
+        known = gazetteer().canonical_name(name)
+        if known:
+            return known
+        last = name.split()[-1].lower()
+        if last in cues.PROGRAMME_MARKERS and last not in cues.PUBLIC_BODY_MARKERS:
+            return None  # a named programme speaks for its department
+        if last in cues.PUBLIC_BODY_MARKERS and not found_foreign(phrase):
+            return canonical_owner(name)  # a named public body owns its own deeds
+    found = gazetteer().find(phrase.text)
+    if found:
+        return found[0][2]
+    lower, lemma = subject.lower_, subject.lemma_.lower()
+    if any(t.lower_ in {"you", "your", "yours"} for t in phrase):
+        return False  # "your email address will not be published": addressed to the reader
+    if lower in cues.SELF_SUBJECTS or lemma in cues.SELF_SUBJECTS:
+        return False if found_foreign(phrase) else None
+    if subject.pos_ == "PRON":
+        return None if lower in {"it", "this", "these", "there", "which", "that"} else False
+    if lower in cues.OUTSIDE_GOVERNMENT_NOUNS or lemma in cues.OUTSIDE_GOVERNMENT_NOUNS:
+        return False
+    if subject.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or found_foreign(phrase):
+        return False
+    return None
 
 
-def action_span(action: Token, deadline_chars: tuple[int, int] | None) -> tuple[str, int, int]:
-    """The shortest span naming the deed and its object; a passive names its subject."""
-    keep = {action.i}
+def proper_name(phrase: Span) -> str | None:
+    """The name in a subject phrase: a run of proper nouns ('Tavistock and Portman NHS
+    Foundation Trust', 'National Leisure Recovery Fund'), or None."""
+    runs, run = [], []
+    for token in phrase:
+        joins_names = token.text == "," and token.i + 1 < phrase.end and phrase.doc[token.i + 1].pos_ == "PROPN"
+        if token.pos_ == "PROPN" or (run and (token.lower_ in {"and", "of", "for", "&"} or joins_names)) or \
+                (run and token.lower_ in cues.PUBLIC_BODY_MARKERS | cues.PROGRAMME_MARKERS):
+            run.append(token)
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    for run in runs:
+        while run and run[-1].lower_ in {"and", "of", "for", "&"}:
+            run.pop()
+    runs = [r for r in runs if r and any(t.pos_ == "PROPN" for t in r)]
+    if not runs:
+        return None
+    best = max(runs, key=len)
+    return phrase.doc[best[0].i: best[-1].i + 1].text
 
-    def walk(token: Token, depth: int):
+
+def found_foreign(phrase: Span) -> bool:
+    """'Israel's actions', 'the Scottish Government', 'the European Commission': not the UK Government."""
+    for ent in phrase.ents:
+        if ent.label_ in {"GPE", "NORP"} and ent.text.lower() not in cues.HOME_PLACES:
+            return True
+        if ent.label_ == "ORG" and ent.text.lower().startswith(("eu", "european", "the european", "un ", "the un")):
+            return True
+    return any(t.lower_ in {"its", "their"} and t.dep_ == "poss" and t.head == phrase.root for t in phrase) and \
+        any(e.label_ in {"GPE", "NORP"} for e in phrase.doc.ents if e.end <= phrase.start and phrase.start - e.end < 20)
+
+
+def find_subject(head: Token) -> Token | None:
+    token = head
+    for _ in range(6):
+        subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+        if subjects:
+            # "GCSE, AS and A level exams will not go ahead": prefer the common noun head
+            return next((s for s in reversed(subjects) if s.pos_ == "NOUN"), subjects[0])
+        if token.dep_ in {"xcomp", "conj", "acl", "pcomp", "prep", "dobj", "pobj", "acomp", "advcl"} and token.head != token:
+            token = token.head
+        else:
+            return None
+    return None
+
+
+def reported_by_outsider(head: Token) -> bool:
+    """'The European Commission has confirmed that UK nationals will be treated as ...'."""
+    token = head
+    for _ in range(4):
+        if token.dep_ != "ccomp":
+            token = token.head if token.dep_ in {"conj", "xcomp"} else token
+            if token.dep_ != "ccomp":
+                return False
+        reporter = token.head
+        if reporter.lemma_ in cues.REPORTING_VERBS:
+            subject = find_subject(reporter)
+            # "He said", "Earl Howe said": a person is the speaker, not an outsider;
+            # "the European Commission has confirmed" is an outsider.
+            if subject is not None and subject.pos_ != "PRON" and subject.ent_type_ != "PERSON":
+                return name_owner(subject) is False
+        token = reporter
+    return False
+
+
+# -- what kind --------------------------------------------------------------
+
+def kind_of(trigger: Trigger, action: Token, sent: Span, owner) -> str | None:
+    lemma = action.lemma_.lower()
+    if trigger.modal_hedge and not (owner is None and explicit_self(trigger)):
+        return None  # "accommodation may not be provided": a possibility, not the speaker's word
+    if trigger.capability and not trigger.hedged:
+        return None  # "suites that will be able to accommodate": a capability, not a promise
+    if trigger.negated:
+        return None if lemma in {"be", "have"} else "negative"
+    if trigger.hedged or trigger.modal_hedge or lemma in cues.HEDGE_LEMMAS:
+        return "hedged"
+    if trigger.ongoing:
+        return None if lemma in cues.NOT_ONGOING_VERBS else "ongoing"
+    if trigger.state:
+        return conditional_or(trigger, action, sent, "firm")
+    if action.ent_type_ == "MONEY" or (action.pos_ == "NOUN" and trigger.head != action):
+        return "firm"  # money pledged: whether it was paid can be checked
+    if is_commit(action):
+        return "firm"  # "has committed £20 million to ..."
+    adjectival_verb = action.tag_ == "JJ" and any(c.lower_ == "to" for c in action.children)  # "us to correct"
+    if (action.pos_ != "VERB" and not adjectival_verb) or not is_deed(action):
+        return None
+    if any(c.dep_ == "auxpass" for c in action.children) and any(c.lower_ == "already" for c in action.children):
+        return None  # "many businesses will already be registered": a state, not a deed
+    if trigger.committed:
+        deadline = deadline_for(action, trigger)
+        quantified = deadline is not None or any(t.ent_type_ in _NUMBERED for t in action.subtree)
+        if lemma in cues.TARGET_VERBS and lemma not in cues.LAUNCH_VERBS:
+            if not quantified:
+                return "ongoing" if trigger.remains else None  # an aim, not a deliverable
+        elif lemma not in cues.LAUNCH_VERBS:
+            return "ongoing" if trigger.remains else None
+        elif trigger.remains and not quantified and lemma in {"develop", "deliver", "support", "work"}:
+            return "ongoing"
+    if lemma in cues.CONTINUATION_VERBS and any(t.lower_ == "until" for t in action.subtree):
+        return "ongoing"  # "will run until 31 March 2021"
+    return conditional_or(trigger, action, sent, "firm")
+
+
+def explicit_self(trigger: Trigger) -> bool:
+    subject = find_subject(trigger.head)
+    return subject is not None and (subject.lower_ in cues.SELF_SUBJECTS or subject.lemma_.lower() in cues.SELF_SUBJECTS)
+
+
+def is_deed(action: Token) -> bool:
+    lemma = action.lemma_.lower()
+    particles = {c.lower_ for c in action.children if c.dep_ == "prt"}
+    if lemma in cues.PARTICLE_DEEDS:
+        return bool(particles & cues.PARTICLE_DEEDS[lemma])
+    if lemma in cues.VAGUE_VERBS:
+        return False
+    if lemma in cues.OBJECT_DEPENDENT_VERBS:
+        obj = next((c for c in action.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+        return obj is None or obj.lemma_.lower() not in cues.VAGUE_OBJECTS
+    return True
+
+
+def conditional_or(trigger: Trigger, action: Token, sent: Span, kind: str) -> str:
+    if _SENTENCE_CONDITION.search(sent.text):
+        return "conditional"
+    for token in (trigger.head, action):
         for child in token.children:
-            if depth == 0 and child.dep_ in _ACTION_SKIP:
-                continue
-            if depth > 0 and child.dep_ in {"relcl", "advcl", "punct", "appos", "parataxis"}:
-                continue
-            if child.dep_ == "prep" and depth == 0 and _is_temporal(child):
-                continue
-            if deadline_chars and depth == 0 and deadline_chars[0] <= child.idx < deadline_chars[1]:
-                continue  # the deadline is reported on its own
-            keep.add(child.i)
-            walk(child, depth + 1)
+            if child.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in cues.CONDITION_MARKERS for m in child.children):
+                return "conditional"
+            if child.dep_ == "advcl" and child.lemma_ in {"arise", "occur", "emerge"}:
+                return "conditional"  # "will discuss any concerns as they arise"
+            if child.lower_ == "subject" and any(g.lower_ == "to" for g in child.children):
+                return "conditional"  # "will be introduced subject to parliamentary approval"
+    return kind
 
-    walk(action, 0)
-    doc = action.doc
-    # The deed starts at its verb: adverbs and subjects before it are not part of it.
-    first, last = action.i, max(keep)
-    while last > first and (doc[last].is_punct or doc[last].dep_ in {"cc"}):
-        last -= 1
-    span = doc[first: last + 1]
-    passive = any(c.dep_ == "auxpass" for c in action.children)
-    if passive:
-        subject = next((c for c in action.children if c.dep_ == "nsubjpass"), None)
-        if subject is not None:
-            phrase = doc[subject.left_edge.i: subject.right_edge.i + 1]
-            noun = phrase.text
-            if phrase[0].is_stop and not phrase[0].ent_type_:  # "A consultation will be..." -> "a consultation"
-                noun = phrase[0].lower_ + noun[len(phrase[0].text):]
-            particles = [c for c in action.children if c.dep_ == "prt"]
-            rest = " ".join(t.text for t in span[1:] if t not in particles and t.dep_ != "advmod").strip()
-            verb = " ".join([action.lemma_, *(p.text for p in particles)])
-            return " ".join(p for p in (verb, noun, rest) if p), span.start_char, span.end_char
-    if action.tag_ == "VBG":  # "committed to launching X" -> "launch X"
-        return " ".join([action.lemma_, span[1:].text]).strip(), span.start_char, span.end_char
-    return span.text, span.start_char, span.end_char
+
+# -- the mention ------------------------------------------------------------
+
+def make_mention(doc, sent, meta, kind, action, subject_owner, trigger=None) -> Mention:
+    sentence = sent.text.strip()
+    start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    deadline = deadline_for(action, trigger) if action is not None else None
+    action_text, a_start, a_end = "", None, None
+    if action is not None:
+        action_text, a_start, a_end = action_span(action, trigger, deadline[1:] if deadline else None)
+    resolved = resolve_deadline(deadline[0], as_date(meta.get("date"))) if deadline else None
+    owner = None
+    if kind != "procedural":
+        owner = subject_owner or speaking_owner(doc, sent, meta)
+    return Mention(
+        kind=kind,
+        sentence=sentence,
+        sentence_start=start,
+        sentence_end=start + len(sentence),
+        action=action_text,
+        action_start=a_start,
+        action_end=a_end,
+        owner=owner,
+        person=meta.get("person"),
+        deadline=resolved.isoformat() if resolved else None,
+        deadline_text=deadline[0] if deadline else None,
+    )
+
+
+def speaking_owner(doc: Doc, sent: Span, meta: dict) -> str | None:
+    """The body whose voice this is: the metadata's, else the nearest body the text names before it."""
+    if meta.get("body"):
+        return canonical_owner(meta["body"])
+    named = gazetteer().find(doc.text)
+    before = [owner for start, _end, owner in named if start < sent.end_char]
+    # A headline names its body only further down.
+    return before[-1] if before else (named[0][2] if named else None)
 
 
 def deadline_for(action: Token, trigger: Trigger | None) -> tuple[str, int, int] | None:
@@ -365,20 +615,56 @@ def deadline_for(action: Token, trigger: Trigger | None) -> tuple[str, int, int]
     return None
 
 
-def _is_commit(token: Token) -> bool:
-    return token.lemma_ == "commit" or token.lower_ == "committed"
+_ACTION_SKIP = {"conj", "cc", "advcl", "relcl", "punct", "mark", "nsubj", "nsubjpass", "aux", "auxpass",
+                "neg", "appos", "parataxis", "dep", "preconj", "meta", "expl", "npadvmod", "advmod"}
 
 
-def _is_temporal(prep: Token) -> bool:
-    return any(t.ent_type_ in {"DATE", "TIME"} for t in prep.subtree)
+def action_span(action: Token, trigger: Trigger | None, deadline_chars: tuple[int, int] | None) -> tuple[str, int, int]:
+    """The shortest span naming the deed and its object ("launch a consultation on electoral
+    integrity"); a passive or a scheduled state names its subject ("publish the guidance")."""
+    keep = {action.i}
+
+    def walk(token: Token, top: bool):
+        for child in token.children:
+            if top and (child.dep_ in _ACTION_SKIP or child.i < action.i):
+                continue
+            if not top and child.dep_ in {"relcl", "advcl", "punct", "appos", "parataxis"}:
+                continue
+            if top and child.dep_ == "prep" and any(t.ent_type_ in {"DATE", "TIME"} for t in child.subtree):
+                continue  # the deadline is reported on its own
+            if deadline_chars and top and deadline_chars[0] <= child.idx < deadline_chars[1]:
+                continue
+            keep.add(child.i)
+            walk(child, False)
+
+    walk(action, True)
+    doc = action.doc
+    last = max(keep)
+    while last > action.i and (doc[last].is_punct or doc[last].dep_ == "cc"):
+        last -= 1
+    span = doc[action.i: last + 1]
+    rest = span[1:].text
+    if trigger is not None and trigger.state:  # "PrEP will be available" -> "make PrEP available"
+        return f"make {noun_phrase(find_subject(trigger.head))} {action.text}".replace("  ", " "), span.start_char, span.end_char
+    if action.pos_ == "NOUN":  # "committed to a catch-up package worth £1 billion"
+        return f"provide {span.text}", span.start_char, span.end_char
+    subject = next((c for c in action.children if c.dep_ == "nsubjpass"), None)
+    if subject is not None and any(c.dep_ == "auxpass" for c in action.children):
+        particles = [c for c in action.children if c.dep_ == "prt"]
+        rest = " ".join(t.text for t in span[1:] if t not in particles)
+        verb = " ".join([action.lemma_, *(p.text for p in particles)])
+        text = " ".join(p for p in (verb, noun_phrase(subject), rest) if p)
+        return text, span.start_char, span.end_char
+    if action.tag_ in {"VBG", "VBD", "VBZ"}:  # "committed to launching X" -> "launch X"
+        return " ".join(p for p in (action.lemma_, rest) if p), span.start_char, span.end_char
+    return span.text, span.start_char, span.end_char
 
 
-def _as_date(value) -> dt.date | None:
-    if not value:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+def noun_phrase(token: Token | None) -> str:
+    if token is None:
+        return ""
+    phrase = token.doc[token.left_edge.i: token.right_edge.i + 1]
+    text = phrase.text
+    if phrase[0].is_stop and not phrase[0].ent_type_:  # "A consultation will be ..." -> "a consultation"
+        text = phrase[0].lower_ + text[len(phrase[0].text):]
+    return text

@@ -1,45 +1,70 @@
 """Cue words for commitment kinds, by lemma. Data, not logic: tune here, measure with `commitments evaluate`."""
 
 FUTURE_MODALS = {"will", "shall", "'ll", "wo", "sha"}
-HEDGE_MODALS = {"may", "might", "could", "would", "should"}
+# "we may review": a hedge only when the speaker is the subject; "services may
+# stay open" or "it would require legislation" promise nothing.
+HEDGE_MODALS = {"may", "might", "could"}
 
 # "intends to X", "plans to X", "is going to X", "is due to X": settled intentions.
-INTENT_LEMMAS = {"intend", "plan", "go", "due", "commit", "pledge", "promise", "undertake", "propose", "set", "schedule", "expect"}
-INTENT_NOUNS = {"commitment", "plan", "intention", "pledge", "promise", "proposal", "undertaking"}
-ONGOING_LEMMAS = {"continue", "keep", "remain"}
-HEDGE_LEMMAS = {"consider", "explore", "aim", "hope", "seek", "look", "assess", "investigate", "examine", "evaluate", "want", "wish", "try", "endeavour", "strive", "likely"}
-NEGATORS = {"not", "never", "n't", "no"}
+INTENT_LEMMAS = {"intend", "plan", "go", "due", "pledge", "promise", "undertake", "propose", "set", "schedule", "expect", "aim_to_deliver"}
+INTENT_NOUNS = {"commitment", "plan", "intention", "pledge", "promise", "proposal", "undertaking", "track"}
+# Verbs whose object can be a nominal commitment: "this included commitments to X".
+NOUN_HEAD_VERBS = {"include", "make", "announce", "set", "reaffirm", "restate", "fulfil", "deliver", "meet",
+                   "honour", "have", "be", "give", "repeat", "confirm", "outline"}
+ONGOING_LEMMAS = {"continue", "keep"}
+HEDGE_LEMMAS = {"consider", "explore", "aim", "hope", "seek", "assess", "investigate", "examine", "evaluate",
+                "want", "wish", "try", "endeavour", "strive", "likely", "review_progressive"}
+# "we are considering the matter", "is looking at": hedges in the progressive.
+PROGRESSIVE_HEDGES = {"consider", "explore", "look", "review", "assess", "evaluate", "examine", "investigate"}
+# "will work with X to publish Y": the deed is in the purpose clause.
+PURPOSE_LEMMAS = {"work", "engage", "collaborate", "partner", "allow", "enable", "help"}
+HEDGE_ADVERBS = {"likely", "possibly", "probably", "perhaps", "potentially"}
+HEDGE_CONTEXT = {"likely", "possible", "probable", "unlikely", "hope", "aim", "may", "might", "anticipate"}
 
 # Verbs that name no checkable deed without a concrete deliverable.
 VAGUE_VERBS = {
     "ensure", "support", "work", "help", "be", "have", "seek", "strive", "aim", "try",
     "want", "encourage", "promote", "protect", "respect", "recognise", "recognize",
-    "value", "welcome", "believe", "note", "engage", "listen", "learn", "do", "make",
+    "value", "welcome", "believe", "note", "engage", "listen", "learn", "do",
     "remain", "continue", "keep", "look", "consider", "benefit", "allow", "enable",
     "need", "depend", "vary", "include", "mean", "seem", "appear", "become", "get",
-    "play", "take", "give", "provide", "receive", "affect", "apply", "require", "depend",
+    "play", "receive", "affect", "apply", "require", "empower", "tackle", "address",
+    "see", "find", "know", "like", "wish", "expect", "hope", "thank", "follow", "bring", "pull",
 }
+# These are vague only with a vague object: "provide support" vs "provide a full breakdown".
+OBJECT_DEPENDENT_VERBS = {"provide", "make", "give", "take", "offer"}
+VAGUE_OBJECTS = {"support", "help", "assistance", "reassurance", "certainty", "clarity", "confidence",
+                 "priority", "consideration", "account", "step", "steps", "action", "effort", "efforts",
+                 "difference", "progress", "use", "part", "care", "note", "decision", "decisions"}
+# "bring forward legislation" is a deed; "bring an end to" is an aim.
+PARTICLE_DEEDS = {"bring": {"forward", "in"}, "set": {"up", "out"}, "roll": {"out"}, "draw": {"up"}}
+
 # A promise to keep doing something may use a plain verb ("continue to have
-# dialogue", "keep working with"); only these say nothing at all.
-NOT_ONGOING_VERBS = {"be", "seem", "appear", "become", "mean", "include", "vary", "depend", "need", "remain"}
+# dialogue", "keep working with"); these say nothing at all, or describe a trend.
+NOT_ONGOING_VERBS = {"be", "seem", "appear", "become", "mean", "include", "vary", "depend", "need", "remain",
+                     "see", "find", "grow", "rise", "fall", "increase", "decrease", "decline", "evolve",
+                     "change", "empower", "face", "experience", "receive"}
 
-# "is committed to" + one of these names a deliverable (firm); + anything else
-# it names an aim or a value (none), per the guideline's ruling.
-DELIVERABLE_VERBS = {
-    "introduce", "publish", "launch", "implement", "legislate", "bring", "set", "establish",
-    "create", "fund", "update", "consult", "review", "deliver", "build", "extend", "abolish",
-    "repeal", "amend", "reform", "appoint", "release", "hold", "open", "close", "end", "ban",
-    "recruit", "invest", "spend", "allocate", "achieve", "meet", "halve", "double", "raise",
-    "lower", "cut", "increase", "reduce", "provide", "respond", "complete", "commission", "make",
-    "roll", "expand", "replace", "develop", "produce", "issue", "lay", "enshrine", "pass", "host",
+# "is committed to" + a deed is firm; + an aim or a value is none (the guideline's ruling).
+LAUNCH_VERBS = {
+    "introduce", "publish", "launch", "implement", "legislate", "establish", "create", "fund", "update",
+    "consult", "deliver", "build", "extend", "abolish", "repeal", "amend", "reform", "appoint", "release",
+    "hold", "open", "close", "end", "ban", "recruit", "invest", "spend", "allocate", "provide", "respond",
+    "complete", "commission", "produce", "issue", "lay", "enshrine", "pass", "host", "replace", "roll",
+    "set", "bring", "make", "hire", "train", "double", "halve", "scrap", "abolish",
 }
-HEDGE_CONTEXT = {"likely", "possible", "probable", "unlikely", "hope", "aim", "may", "might", "expect", "anticipate"}
+# Outcome verbs: a target only when dated or quantified ("net zero by 2050").
+TARGET_VERBS = {"achieve", "meet", "reach", "increase", "reduce", "raise", "lower", "cut", "improve", "eliminate",
+                "end", "eradicate", "level"}
+# "will run until 31 March": continuation, not a new deed.
+CONTINUATION_VERBS = {"run", "remain", "stay", "last", "apply", "operate", "continue"}
 
-CONDITION_MARKERS = {"if", "unless", "once", "provided", "providing", "subject", "when", "whether"}
-CONDITION_PHRASES = (
-    "parliamentary time allows", "subject to", "if the", "if we", "if it", "if this",
-    "provided that", "once the", "once we", "should the", "in the event",
-)
+CONDITION_MARKERS = {"if", "unless", "once", "provided", "providing"}
+SENTENCE_CONDITIONS = ("parliamentary time allows", "parliamentary time permits", "subject to parliamentary approval",
+                       "subject to the outcome", "subject to consultation", "subject to the consultation")
+
+# Scheduled states: "PrEP will be routinely available across England in 2020/21".
+SCHEDULED_STATES = {"available", "operational", "live", "ready", "open", "place", "force", "effect"}
 
 # Subjects that are not government: their plans are not government commitments.
 OUTSIDE_GOVERNMENT_NOUNS = {
@@ -51,9 +76,33 @@ OUTSIDE_GOVERNMENT_NOUNS = {
     "he", "she", "they", "you", "union", "unions", "party", "parties", "media", "charity",
     "charities", "customer", "customers", "patient", "patients", "organisation", "organisations",
     "sector", "industry", "committee", "house", "lord", "lords", "mp", "mps", "peer", "peers",
+    "institution", "institutions", "setting", "settings", "trust", "trusts", "critic", "critics",
+    "campaigner", "campaigners", "opposition", "labour", "country", "countries",
+    "worker", "workers", "staff", "volunteer", "volunteers", "carer", "carers", "nurse", "nurses",
+    "doctor", "doctors", "teacher", "teachers", "child", "children", "family", "families", "resident",
+    "residents", "citizen", "citizens", "national", "nationals", "visitor", "visitors", "traveller", "travellers",
+    "administration", "administrations",
 }
+# Places whose name in a subject does not make it foreign: "the UK Government".
+HOME_PLACES = {"uk", "united kingdom", "britain", "great britain", "england", "british", "hm", "her majesty's",
+               "his majesty's", "english"}
+# A named programme speaks for the department that runs it ("the National
+# Leisure Recovery Fund seeks to ...").
+PROGRAMME_MARKERS = {"fund", "programme", "program", "scheme", "plan", "strategy", "review", "initiative",
+                     "package", "grant", "service", "bill", "act", "regime", "hub", "centre"}
+# "The NHS Long Term Plan sets a clear ambition that ...": aims are hedges.
+HEDGE_NOUNS = {"ambition", "aim", "aspiration", "goal", "objective"}
 SELF_SUBJECTS = {"we", "i", "us", "government", "department", "ministry", "minister", "ministers",
-                 "officials", "secretary", "hmg", "uk", "office"}
+                 "officials", "secretary", "hmg", "office", "spokesperson", "spokesman", "spokeswoman"}
+RELATIVE_PRONOUNS = {"which", "that", "who"}
+# Words in a name that mark a public body ("Tavistock and Portman NHS Foundation
+# Trust", "Network Rail", "Joint Consultative Working Group").
+PUBLIC_BODY_MARKERS = {"nhs", "agency", "commission", "authority", "executive", "inspectorate", "ofsted",
+                       "ofqual", "ofgem", "ofwat", "ofcom", "regulator", "council", "board", "rail",
+                       "highways", "service", "trust", "group", "office", "department", "ministry",
+                       "hmrc", "dvla", "dvsa", "england", "bank"}
+REPORTING_VERBS = {"say", "confirm", "announce", "state", "report", "argue", "claim", "suggest", "call",
+                   "warn", "tell", "insist", "add", "explain", "note", "believe", "think"}
 
 PROCEDURAL_PATTERNS = (
     r"not be possible to answer",
@@ -67,6 +116,15 @@ PROCEDURAL_PATTERNS = (
     r"\bI (?:will|shall) write to\b",
     r"\bwrite to (?:the|my) (?:hon|noble|right)",
     r"disproportionate cost",
-    r"\b(?:is|are) attached\b|\battached (?:table|document|file|spreadsheet)",
+    r"\b(?:is|are) attached\b|\b(?:see|set out in|given in|provided in|found in|shown in) the attached\b",
     r"can only be (?:provided|obtained) at",
+    r"\bI have (?:therefore )?asked (?:the|its) (?:\w+ )?(?:Chief Executive|Authority|Agency|Director)\b.*\bto (?:respond|reply|write)",
+)
+
+# Press pages: navigation, comment forms, newsletter boxes and cookie notices.
+FURNITURE_PATTERNS = (
+    r"email address will not be published", r"required fields are marked", r"leave a (?:reply|comment)",
+    r"subscri(?:be|ption)", r"newsletter", r"\bcookies?\b", r"sign up\b", r"log ?in to\b",
+    r"you(?:'|’)ll hear from us", r"all rights reserved", r"share (?:this|on)\b", r"related (?:content|articles?)",
+    r"read more\b", r"learn more\b", r"^main content$", r"privacy (?:policy|notice)",
 )

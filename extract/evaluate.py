@@ -87,6 +87,27 @@ def documents_from_gold(rows: list[dict]) -> list[tuple[str, dict, list[tuple[in
     return documents
 
 
+def assign_to_gold(mentions, spans) -> dict[int, list]:
+    """Each predicted mention counts for exactly one gold sentence: the one holding its
+    action (or, without one, its first character), else the one its sentence overlaps
+    most. Splitters disagree on boundaries, e.g. after "hon."."""
+    assigned: dict[int, list] = {i: [] for i in range(len(spans))}
+    for mention in mentions:
+        def overlap(span):
+            start, end, _ = span
+            return min(end, mention.sentence_end) - max(start, mention.sentence_start)
+
+        anchor = mention.action_start if mention.action_start is not None else mention.sentence_start
+        holding = [i for i, (start, end, _) in enumerate(spans) if start <= anchor < end]
+        if holding:
+            assigned[holding[0]].append(mention)
+            continue
+        best = max(range(len(spans)), key=lambda i: (overlap(spans[i]), -i))
+        if overlap(spans[best]) > 0:
+            assigned[best].append(mention)
+    return assigned
+
+
 def predicted_kind(mentions) -> str:
     kinds = [m.kind for m in mentions]
     return min(kinds, key=KIND_ORDER.index) if kinds else "none"
@@ -99,8 +120,9 @@ def evaluate(rows: list[dict], model: str | None = None) -> Scores:
     scores = Scores()
     results = extract_many(((text, meta) for text, meta, _ in documents), model=model)
     for (text, meta, spans), mentions in zip(documents, results):
-        for start, end, gold in spans:
-            overlapping = [m for m in mentions if m.sentence_start < end and m.sentence_end > start]
+        assigned = assign_to_gold(mentions, spans)
+        for index, (start, end, gold) in enumerate(spans):
+            overlapping = assigned[index]
             predicted = predicted_kind(overlapping)
             scores.total += 1
             scores.kind_correct += predicted == gold["kind"]

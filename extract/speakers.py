@@ -1,0 +1,80 @@
+"""Who speaks in press and evidence text: named people, the body each speaks for,
+and the speaker a quote or a "he said" is attributed to.
+
+"Cabinet Office spokesperson Earl Howe" and "Natalie Bodek, the acting deputy
+director ... within the Cabinet Office" tie a person to a body; "he said" after
+a named speaker is that speaker.
+"""
+
+from spacy.tokens import Doc, Span
+
+from extract import cues
+from extract.owners import gazetteer
+
+PRONOUNS = {"he", "she", "they"}
+# How far (characters) a body may stand from a person's name in the sentence
+# that introduces them and still be theirs.
+AFFILIATION_WINDOW = 120
+
+
+def affiliations(doc: Doc) -> dict[str, str]:
+    """Person (as first named in full) -> canonical body, from the sentences that name both."""
+    bodies = gazetteer().find(doc.text)
+    found: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or ent.text in found:
+            continue
+        sent = ent.sent
+        near = [(abs(start - ent.start_char) if start < ent.start_char else abs(start - ent.end_char), owner)
+                for start, end, owner in bodies
+                if sent.start_char <= start < sent.end_char]
+        near = [n for n in near if n[0] <= AFFILIATION_WINDOW]
+        if near:
+            found[ent.text] = min(near)[1]
+    return found
+
+
+def canonical_person(name: str, known: dict[str, str]) -> str:
+    """'Bodek' -> 'Natalie Bodek' when the full name was seen first."""
+    for full in known:
+        if full != name and full.endswith(" " + name):
+            return full
+    return name
+
+
+def people_before(doc: Doc, position: int) -> list[Span]:
+    return [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= position]
+
+
+def attributed_speaker(sent: Span) -> str | None:
+    """The person a sentence attributes its words to ("..., Earl Howe said"; "He said ..."),
+    resolving he/she to the last person named before it."""
+    doc = sent.doc
+    for token in sent:
+        if token.lemma_ not in cues.REPORTING_VERBS or token.pos_ != "VERB":
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        if subject.ent_type_ == "PERSON":
+            ent = next(e for e in doc.ents if e.start <= subject.i < e.end)
+            return ent.text
+        if subject.lower_ in PRONOUNS:
+            before = people_before(doc, sent.start_char)
+            return before[-1].text if before else None
+    return None
+
+
+def speaker_context(doc: Doc, sent: Span, state: dict) -> tuple[str | None, str | None]:
+    """(person, body) speaking in `sent`: its own attribution, else the last one seen
+    (quoted paragraphs after "She explained:" carry no attribution of their own)."""
+    if "affiliations" not in state:
+        state["affiliations"] = affiliations(doc)
+    known = state["affiliations"]
+    person = attributed_speaker(sent)
+    if person:
+        person = canonical_person(person, known)
+        state["last"] = person
+    else:
+        person = state.get("last")
+    return person, known.get(person) if person else None
