@@ -67,6 +67,12 @@ class Trigger:
     capability: bool = False  # "will be able to": a capability, not a promise
 
 
+BULLETS = {"-", "•", "*", "–", "·"}
+# "The Government will:" followed by a list: each item is a deed under the lead-in.
+_LEAD_IN = re.compile(r"\b(?:will|shall|intends? to|plans? to|(?:is|are|remains?) committed to|commits? to|"
+                      r"(?:is|are) going to)\b[^:]*:\s*$", re.IGNORECASE)
+_ITEM = re.compile(r"^\s*(?:[-•*–·]|\(?[a-z0-9]{1,2}[.)])\s+")
+
 # Parliamentary abbreviations that end in a full stop but never end a sentence.
 HONORIFICS = {"hon", "Hon", "Rt", "rt", "Gov", "Cllr"}
 
@@ -80,6 +86,8 @@ def text_boundaries(doc: Doc) -> Doc:
         following = doc[token.i + 1]
         if "\n" in token.text_with_ws and not following.is_space:
             following.is_sent_start = True
+        if token.text in BULLETS and (token.i == 0 or "\n" in doc[token.i - 1].text_with_ws) and not following.is_space:
+            following.is_sent_start = False  # "- publish a plan" is one item
         if token.text in HONORIFICS and following.text == "." and token.i + 2 < len(doc):
             doc[token.i + 2].is_sent_start = False
         elif token.text.rstrip(".") in HONORIFICS and token.text.endswith("."):
@@ -99,13 +107,18 @@ class CommitmentFinder:
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.meta or {}
         speakers: dict = {}
-        mentions = []
+        mentions, lead_in = [], None
         for sent in doc.sents:
             sentence_meta = meta
             if not meta.get("person") or not meta.get("body"):
                 # Press and evidence text: who speaks comes from the text itself.
                 person, body = speaker_context(doc, sent, speakers)
                 sentence_meta = {**meta, "person": meta.get("person") or person, "body": meta.get("body") or body}
+            text = sent.text.strip()
+            if lead_in is not None and _ITEM.match(text):
+                mentions += list_item_mentions(doc, sent, sentence_meta, lead_in)
+                continue
+            lead_in = lead_in_of(doc, sent, sentence_meta) if _LEAD_IN.search(text) else None
             mentions += self.sentence_mentions(doc, sent, sentence_meta)
         doc._.commitments = mentions
         return doc
@@ -131,6 +144,50 @@ class CommitmentFinder:
                 seen.add(action.i)
                 mentions.append(make_mention(doc, sent, meta, kind, action, owner or None, trigger))
         return mentions
+
+
+# -- lists under a lead-in ---------------------------------------------------
+
+def lead_in_of(doc: Doc, sent: Span, meta: dict) -> tuple[str, str | None]:
+    """(kind, owner) that a lead-in such as "The Government will:" gives its list items."""
+    text = sent.text.lower()
+    if re.search(r"\bnot\b|\bno plans\b|n't\b", text):
+        kind = "negative"
+    elif re.search(r"\b(?:consider|explore|may|might|aim|hope|seek)\b", text):
+        kind = "hedged"
+    elif re.search(r"\bcontinue\b|\bremains? committed\b", text):
+        kind = "ongoing"
+    elif _SENTENCE_CONDITION.search(text) or re.search(r"\b(?:if|unless|subject to)\b", text):
+        kind = "conditional"
+    else:
+        kind = "firm"
+    named = gazetteer().find(sent.text)
+    return kind, named[0][2] if named else speaking_owner(doc, sent, meta)
+
+
+def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str | None]) -> list[Mention]:
+    kind, owner = lead_in
+    words = [t for t in sent if not t.is_space and t.text not in BULLETS and not (t.i == sent.start and t.is_punct)]
+    while words and (words[-1].is_punct or words[-1].lower_ in {"and", "or"}):
+        words.pop()
+    if not words or words[0].lemma_.lower() in cues.VAGUE_VERBS | {"the", "a", "an"}:
+        return []
+    first, last = words[0], words[-1]
+    deadline = find_deadline(doc[first.i: last.i + 1].text)
+    end = last.idx + len(last.text)
+    if deadline:
+        deadline_start = first.idx + deadline[1]
+        end = deadline_start if deadline_start > first.idx else end
+    action = (first.lemma_ + doc.text[first.idx + len(first.text): end]).strip().rstrip(",;")
+    resolved = resolve_deadline(deadline[0], as_date(meta.get("date"))) if deadline else None
+    sentence = sent.text.strip()
+    start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    return [Mention(kind=kind, sentence=sentence, sentence_start=start, sentence_end=start + len(sentence),
+                    action=action, action_start=first.idx,
+                    action_end=first.idx + len(doc.text[first.idx:end].rstrip().rstrip(",;")),
+                    owner=owner, person=meta.get("person"),
+                    deadline=resolved.isoformat() if resolved else None,
+                    deadline_text=deadline[0] if deadline else None)]
 
 
 # -- triggers ---------------------------------------------------------------
@@ -172,7 +229,7 @@ def trigger_at(token: Token) -> Trigger | None:
     if lemma in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS and xcomp(token) is not None:
         if token.tag_ == "VBD" and lemma not in {"pledge", "promise"}:
             return None  # "planned to" is history
-        if token.tag_ == "VB":
+        if token.tag_ == "VB" and not any(c.dep_ == "aux" and c.lemma_ == "do" for c in token.children):
             return None  # "to enable them to continue to trade": no one's promise
         if token.tag_ == "VBG" and not progressive:
             return None  # "those seeking to renew visas": not the speaker's plan
@@ -206,6 +263,11 @@ def noun_trigger(noun: Token) -> Trigger | None:
     verb = next((c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.tag_ == "VB"
                  and any(g.lower_ == "to" for g in c.children)), None)
     verb = verb or committed_to(noun)  # "commitment to updating X"
+    if verb is None and noun.dep_ == "dobj":
+        # "set out commitments to electrify the line": often parsed as the verb's own purpose clause
+        after = noun.right_edge.i + 1
+        verb = next((c for c in noun.head.children if c.dep_ in {"advcl", "xcomp"} and c.tag_ == "VB"
+                     and c.i == after + 1 and noun.doc[after].lower_ == "to"), None)
     if noun.lemma_ == "track":  # "we are on track to agree it": the verb hangs off the copula
         copula = noun.head.head if noun.dep_ == "pobj" else None
         verb = xcomp(copula) if copula is not None else None
@@ -395,18 +457,15 @@ def name_owner(subject: Token) -> str | None | bool:
     """Who the subject phrase names: a body (canonical), None for the speaker's own voice, False for outsiders."""
     phrase = subject.doc[subject.left_edge.i: subject.right_edge.i + 1]
     name = proper_name(phrase)
-    if name:
-        known = gazetteer().canonical_name(name)
-        if known:
-            return known
+    found = gazetteer().find(phrase.text)
+    if found and not (name and len(name) > found[0][1] - found[0][0] and name.split()[-1].lower() in cues.PUBLIC_BODY_MARKERS):
+        return found[0][2]  # ... unless the body is only part of a longer name ("... NHS Foundation Trust")
+    if name and name.lower() not in cues.SELF_SUBJECTS:
         last = name.split()[-1].lower()
         if last in cues.PROGRAMME_MARKERS and last not in cues.PUBLIC_BODY_MARKERS:
             return None  # a named programme speaks for its department
         if last in cues.PUBLIC_BODY_MARKERS and not found_foreign(phrase):
             return canonical_owner(name)  # a named public body owns its own deeds
-    found = gazetteer().find(phrase.text)
-    if found:
-        return found[0][2]
     lower, lemma = subject.lower_, subject.lemma_.lower()
     if any(t.lower_ in {"you", "your", "yours"} for t in phrase):
         return False  # "your email address will not be published": addressed to the reader
@@ -499,7 +558,9 @@ def kind_of(trigger: Trigger, action: Token, sent: Span, owner) -> str | None:
     if trigger.capability and not trigger.hedged:
         return None  # "suites that will be able to accommodate": a capability, not a promise
     if trigger.negated:
-        return None if lemma in {"be", "have"} else "negative"
+        if lemma in {"be", "have"} or (lemma in cues.ASSURANCE_VERBS and any(c.dep_ == "auxpass" for c in action.children)):
+            return None  # "standards will not be compromised" is about a fact, not an action
+        return "negative"
     if trigger.hedged or trigger.modal_hedge or lemma in cues.HEDGE_LEMMAS:
         return "hedged"
     if trigger.ongoing:
@@ -518,13 +579,10 @@ def kind_of(trigger: Trigger, action: Token, sent: Span, owner) -> str | None:
     if trigger.committed:
         deadline = deadline_for(action, trigger)
         quantified = deadline is not None or any(t.ent_type_ in _NUMBERED for t in action.subtree)
-        if lemma in cues.TARGET_VERBS and lemma not in cues.LAUNCH_VERBS:
-            if not quantified:
-                return "ongoing" if trigger.remains else None  # an aim, not a deliverable
-        elif lemma not in cues.LAUNCH_VERBS:
-            return "ongoing" if trigger.remains else None
-        elif trigger.remains and not quantified and lemma in {"develop", "deliver", "support", "work"}:
-            return "ongoing"
+        if lemma in cues.AIM_VERBS and not quantified:
+            return None  # committed to an aim or a value, not a deliverable
+        if trigger.remains and not quantified and lemma in cues.ACTIVITY_VERBS:
+            return "ongoing"  # "remains committed to developing a Protect Duty": under way
     if lemma in cues.CONTINUATION_VERBS and any(t.lower_ == "until" for t in action.subtree):
         return "ongoing"  # "will run until 31 March 2021"
     return conditional_or(trigger, action, sent, "firm")
@@ -537,7 +595,7 @@ def explicit_self(trigger: Trigger) -> bool:
 
 def is_deed(action: Token) -> bool:
     lemma = action.lemma_.lower()
-    particles = {c.lower_ for c in action.children if c.dep_ == "prt"}
+    particles = {c.lower_ for c in action.children if c.dep_ in {"prt", "advmod"}}
     if lemma in cues.PARTICLE_DEEDS:
         return bool(particles & cues.PARTICLE_DEEDS[lemma])
     if lemma in cues.VAGUE_VERBS:
@@ -604,7 +662,11 @@ def deadline_for(action: Token, trigger: Trigger | None) -> tuple[str, int, int]
     """A time phrase governing this action: in its own subtree, or a time modifier of its
     trigger ("Before the end of this year we will launch X"). Returns (text, start, end) in doc chars."""
     doc = action.doc
-    regions = [doc[action.left_edge.i: action.right_edge.i + 1]]
+    # The action's own words: a purpose or relative clause after it has its own time
+    # ("plan to transform X to help put the UK on the path to net zero by 2050").
+    clauses = [c.left_edge.i for c in action.children if c.dep_ in {"advcl", "relcl", "ccomp", "conj"} and c.i > action.i]
+    end = min(clauses) if clauses else action.right_edge.i + 1
+    regions = [doc[action.left_edge.i: max(end, action.i + 1)]]
     for token in filter(None, (action, trigger.head if trigger else None)):
         regions += [doc[c.left_edge.i: c.right_edge.i + 1] for c in token.children
                     if c.dep_ in {"prep", "npadvmod", "advmod", "advcl"} and c.i < action.i]
@@ -628,7 +690,7 @@ def action_span(action: Token, trigger: Trigger | None, deadline_chars: tuple[in
         for child in token.children:
             if top and (child.dep_ in _ACTION_SKIP or child.i < action.i):
                 continue
-            if not top and child.dep_ in {"relcl", "advcl", "punct", "appos", "parataxis"}:
+            if not top and (child.dep_ in {"relcl", "advcl", "appos", "parataxis"} or (child.dep_ == "punct" and child.tag_ != "HYPH")):
                 continue
             if top and child.dep_ == "prep" and any(t.ent_type_ in {"DATE", "TIME"} for t in child.subtree):
                 continue  # the deadline is reported on its own
@@ -639,7 +701,14 @@ def action_span(action: Token, trigger: Trigger | None, deadline_chars: tuple[in
 
     walk(action, True)
     doc = action.doc
-    last = max(keep)
+    # The deed is the run of kept tokens from the verb: a modifier left out ("again",
+    # "later this year") ends it, unless the object still follows ("monitor closely the situation").
+    last = action.i
+    for i in range(action.i + 1, max(keep) + 1):
+        if i in keep:
+            last = i
+        elif not (doc[i].dep_ == "advmod" and doc[i].head == action and i + 1 in keep and doc[i + 1].dep_ != "prep"):
+            break
     while last > action.i and (doc[last].is_punct or doc[last].dep_ == "cc"):
         last -= 1
     span = doc[action.i: last + 1]

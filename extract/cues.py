@@ -53,9 +53,18 @@ LAUNCH_VERBS = {
     "complete", "commission", "produce", "issue", "lay", "enshrine", "pass", "host", "replace", "roll",
     "set", "bring", "make", "hire", "train", "double", "halve", "scrap", "abolish",
 }
-# Outcome verbs: a target only when dated or quantified ("net zero by 2050").
-TARGET_VERBS = {"achieve", "meet", "reach", "increase", "reduce", "raise", "lower", "cut", "improve", "eliminate",
-                "end", "eradicate", "level"}
+# "committed to" + one of these is an aim or a value (none), unless dated or
+# quantified ("committed to achieving net zero by 2050" is a target, so firm).
+AIM_VERBS = {"achieve", "meet", "reach", "increase", "reduce", "raise", "lower", "cut", "improve", "eliminate",
+             "eradicate", "level", "minimise", "minimize", "maximise", "maximize", "maintain", "uphold", "protect",
+             "promote", "strengthen", "champion", "safeguard", "enhance", "boost", "transform", "grow", "support",
+             "ensure", "tackle", "address", "help", "make", "create", "build", "leverage", "deliver", "bring",
+             "drive", "encourage", "empower", "respect", "value", "defend", "preserve", "secure", "give"}
+# "remains committed to developing X": an activity under way.
+ACTIVITY_VERBS = {"develop", "work", "deliver", "support", "explore", "engage", "invest", "fund", "roll"}
+# "will not be compromised": an assurance about a fact, not an action refused.
+ASSURANCE_VERBS = {"compromise", "affect", "impact", "undermine", "weaken", "diminish", "harm", "lose",
+                   "disadvantage", "penalise", "jeopardise", "damage", "dilute", "prejudice"}
 # "will run until 31 March": continuation, not a new deed.
 CONTINUATION_VERBS = {"run", "remain", "stay", "last", "apply", "operate", "continue"}
 

@@ -32,10 +32,13 @@ _ALTERNATIVES = [
     r"(?:early|late)\s+(?:in\s+)?" + _YEAR,
     r"within\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:days?|weeks?|months?|years?)",
     r"in\s+the\s+(?:coming|next)\s+(?:year|months?|weeks?|days?|\d+\s+\w+)",
-    # Open-ended: kept as written, resolved to no date.
+    # Open-ended or tied to an event: kept as written, resolved to no date.
     r"in\s+due\s+course|shortly|as\s+soon\s+as\s+(?:possible|practicable)|in\s+the\s+near\s+future",
+    r"(?:before|ahead\s+of|by)\s+the\s+(?:next\s+|general\s+|forthcoming\s+)*(?:election|recess|summer\s+recess|"
+    r"Budget|Spending\s+Review|end\s+of\s+the\s+session|end\s+of\s+this\s+Parliament)",
 ]
-OPEN_ENDED = re.compile(r"due course|shortly|as soon as|near future", re.IGNORECASE)
+OPEN_ENDED = re.compile(r"due course|shortly|as soon as|near future|election|recess|budget|spending review|"
+                        r"session|parliament", re.IGNORECASE)
 DEADLINE_PATTERN = re.compile(r"\b(?:" + "|".join(_ALTERNATIVES) + r")\b", re.IGNORECASE)
 
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

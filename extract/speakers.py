@@ -60,8 +60,12 @@ def attributed_speaker(sent: Span) -> str | None:
             ent = next(e for e in doc.ents if e.start <= subject.i < e.end)
             return ent.text
         if subject.lower_ in PRONOUNS:
+            # "he" is the last person named as the subject of a sentence (a speaker),
+            # not the last person mentioned ("answered a question from Lord Kennedy").
             before = people_before(doc, sent.start_char)
-            return before[-1].text if before else None
+            speakers = [e for e in before if e.root.dep_ in {"nsubj", "nsubjpass"}]
+            chosen = speakers or before
+            return chosen[-1].text if chosen else None
     return None
 
 
