@@ -120,7 +120,8 @@ class CommitmentFinder:
                 continue
             lead_in = lead_in_of(doc, sent, sentence_meta) if _LEAD_IN.search(text) else None
             mentions += self.sentence_mentions(doc, sent, sentence_meta)
-        doc._.commitments = mentions
+        # Plain dicts: a Doc must serialise to cross process boundaries (nlp.pipe n_process > 1).
+        doc._.commitments = [m.to_dict() for m in mentions]
         return doc
 
     def sentence_mentions(self, doc: Doc, sent: Span, meta: dict) -> list[Mention]:

@@ -72,3 +72,12 @@ def test_restatements_group_into_one_commitment(db_path):
     before = list(sqlite_utils.Database(db_path)["commitments"].rows)
     runner.regroup(database)
     assert list(database["commitments"].rows) == before
+
+
+def test_two_processes_give_the_same_mentions_as_one():
+    from extract.pipeline import extract_many
+
+    texts = [("We will publish the strategy in the spring.", {"body": "DCMS", "date": "2021-02-01"}),
+             ("We have no plans to change the franchise.", {"body": "Cabinet Office"}),
+             ("The Government published the White Paper in April.", {})] * 4
+    assert list(extract_many(texts, n_process=2, batch_size=2)) == list(extract_many(texts))
