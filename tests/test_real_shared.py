@@ -85,3 +85,30 @@ def test_real_list_page_parses_every_entry():
     page = json.loads(shared_file("real/writtenquestions-list-2024-01-defra.json").read_text())
     questions = [parse_question(r["value"]) for r in page["results"]]
     assert len(questions) == 20 and all(q.house == "Commons" for q in questions)
+
+
+def seed_mentions(name: str) -> list[dict]:
+    from tests.conftest import jsonl
+
+    path = shared_file(f"seeds/{name}")
+    return jsonl(run_cli("extract-text", path).stdout)
+
+
+def test_seed_article_publictechnology_gives_the_two_commitments_and_the_dialogue():
+    mentions = seed_mentions("publictechnology-2019-11-12-regular-and-robust-dialogue.txt")
+    firm = [(m["action"], m["owner"]) for m in mentions if m["kind"] == "firm"]
+    assert firm == [("launch a consultation on electoral integrity", "Cabinet Office"),
+                    ("implement a digital imprints regime for online election material", "Cabinet Office")]
+    ongoing = [m for m in mentions if m["kind"] == "ongoing"]
+    assert len(ongoing) == 1 and ongoing[0]["action"].startswith("have regular and robust dialogue")
+    assert ongoing[0]["owner"] == "Cabinet Office" and ongoing[0]["person"] == "Earl Howe"
+    # nothing from the comment form or the newsletter box
+    assert not [m for m in mentions if "email" in m["sentence"].lower() or "subscri" in m["sentence"].lower()]
+
+
+def test_seed_article_diginomica_gives_the_election_cell_as_hedged():
+    mentions = seed_mentions("diginomica-2019-09-03-election-cell.txt")
+    assert {m["kind"] for m in mentions} == {"hedged"}
+    cell = [m for m in mentions if "used again" in m["sentence"] or "will again be used" in m["sentence"]]
+    assert cell and cell[0]["owner"] == "Cabinet Office" and cell[0]["person"] == "Natalie Bodek"
+    assert not [m for m in mentions if m["sentence"].startswith("Main content")]
