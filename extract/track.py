@@ -23,6 +23,8 @@ def content_words(action: str) -> set[str]:
 
 
 def overlap(a: set[str], b: set[str]) -> float:
+    if a and a == b:
+        return 1.0  # "respond to the consultation", restated word for word
     if len(a & b) < 2:
         return 0.0
     return len(a & b) / min(len(a), len(b))

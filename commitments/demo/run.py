@@ -44,7 +44,8 @@ def run_demo(db_path: str, site_dir: Path) -> None:
         "select owner, action, first_date, mention_count from commitments "
         "where kind in ('firm', 'conditional') order by first_date limit 12"
     ):
-        click.echo(f"  {row['first_date']}  {row['owner']}: {row['action']}  ({row['mention_count']} sources)")
+        sources = f"{row['mention_count']} source" + ("s" if row["mention_count"] != 1 else "")
+        click.echo(f"  {row['first_date']}  {row['owner']}: {row['action']}  ({sources})")
     click.echo("")
     click.echo(f"Database:  {db_file.resolve()}")
     click.echo(f"Site:      {(site_dir / 'index.html').resolve()}")
