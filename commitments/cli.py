@@ -44,16 +44,21 @@ def crawl():
     """Collect source records into the store (Scrapy spiders)."""
 
 
-def _crawl_options(date_choices: tuple[str, ...]):
+def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
     def decorate(fn):
         options = [
             click.option("--since", help="First date of the window, YYYY-MM-DD. Without it: incremental, "
                                          "everything new or changed since the last complete crawl."),
             click.option("--until", help="Last date of the window, YYYY-MM-DD (default: no limit)."),
-            click.option("--house", type=click.Choice(["Commons", "Lords", "Bicameral"]), help="Only this House."),
-            click.option("--answering-body", "answering_bodies", multiple=True, type=int,
-                         help="Only this answering body (API id; repeatable)."),
-            click.option("--search", "search_term", help="Only records matching this search term."),
+        ]
+        if questions:
+            options += [
+                click.option("--house", type=click.Choice(["Commons", "Lords", "Bicameral"]), help="Only this House."),
+                click.option("--answering-body", "answering_bodies", multiple=True, type=int,
+                             help="Only this answering body (API id; repeatable)."),
+                click.option("--search", "search_term", help="Only records matching this search term."),
+            ]
+        options += [
             click.option("--api-url", help="API root (scheme and host), e.g. http://127.0.0.1:8000."),
             click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable)."),
             click.option("--job-dir", help="Resumable job directory (default: one per crawl under the database's folder, "
@@ -68,12 +73,11 @@ def _crawl_options(date_choices: tuple[str, ...]):
     return decorate
 
 
-def _run_crawl(ctx, command: str, since, until, date_field, house, answering_bodies, search_term,
-               api_url, settings, job_dir):
-    from commitments.crawl import INCREMENTAL_DATE_FIELDS, SPIDERS, CrawlError, incremental_since, parse_setting_pairs
+def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **spider_args):
+    from commitments.crawl import INCREMENTAL_ARGS, SPIDERS, CrawlError, incremental_since, parse_setting_pairs, run_crawl
     from spiders.parliament import check_date
 
-    spider = SPIDERS[command]
+    spider, api_setting = SPIDERS[command]
     db_path = ctx.obj["db_path"]
     try:
         since, until = check_date(since, "--since"), check_date(until, "--until")
@@ -81,16 +85,14 @@ def _run_crawl(ctx, command: str, since, until, date_field, house, answering_bod
             raise CrawlError(f"--since {since} is after --until {until}")
         if since is None:
             since = incremental_since(db_path, spider)
-            date_field = INCREMENTAL_DATE_FIELDS[spider]
+            spider_args.update(INCREMENTAL_ARGS[spider])
             click.echo(f"Incremental crawl: what is new or changed since {since}", err=True)
         overrides = parse_setting_pairs(settings)
     except (CrawlError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
-    from commitments.crawl import run_crawl
-
-    args = {"since": since, "until": until, "date_field": date_field, "house": house,
-            "answering_body": ",".join(str(b) for b in answering_bodies) or None, "search_term": search_term}
-    stats = run_crawl(spider, args, db_path=db_path, api_url=api_url, settings=overrides, job_dir=job_dir)
+    args = {"since": since, "until": until, **spider_args}
+    stats = run_crawl(spider, args, db_path=db_path, api_url=api_url, api_setting=api_setting,
+                      settings=overrides, job_dir=job_dir)
     reason = stats.get("finish_reason")
     rejections = sum(v for k, v in stats.items() if k.endswith("/rejections"))
     stored = stats.get("item_scraped_count", 0) - rejections
@@ -108,7 +110,7 @@ def _run_crawl(ctx, command: str, since, until, date_field, house, answering_bod
 @crawl.command("written-questions")
 @_crawl_options(("answered", "tabled"))
 @click.pass_context
-def crawl_written_questions(ctx, **options):
+def crawl_written_questions(ctx, answering_bodies, **options):
     """Written questions and answers, both Houses.
 
     \b
@@ -116,20 +118,38 @@ def crawl_written_questions(ctx, **options):
       commitments crawl written-questions --since 2021-02-01 --until 2021-02-01 --house Lords
     Questions whose text the list cut ("...") are completed from the detail endpoint.
     """
-    _run_crawl(ctx, "written-questions", **options)
+    _run_crawl(ctx, "written-questions", answering_body=",".join(map(str, answering_bodies)) or None, **options)
 
 
 @crawl.command("written-statements")
 @_crawl_options(("made",))
 @click.pass_context
-def crawl_written_statements(ctx, **options):
+def crawl_written_statements(ctx, answering_bodies, **options):
     """Written ministerial statements, by the date made.
 
     \b
     Example:
       commitments crawl written-statements --since 2019-07-01 --until 2019-07-31
     """
-    _run_crawl(ctx, "written-statements", date_field="made", **options)
+    _run_crawl(ctx, "written-statements", date_field="made",
+               answering_body=",".join(map(str, answering_bodies)) or None, **options)
+
+
+@crawl.command("committee-evidence")
+@_crawl_options(questions=False)
+@click.option("--committee", "committees", multiple=True, type=int, help="Only this committee (API id; repeatable).")
+@click.pass_context
+def crawl_committee_evidence(ctx, committees, **options):
+    """Select committees: oral evidence (transcripts as turns), written evidence,
+    reports and government responses.
+
+    \b
+    Example:
+      commitments crawl committee-evidence --committee 407 --since 2019-09-01 --until 2020-12-31
+    Written evidence with no HTML is read from its PDF; a document that will not
+    parse is stored as a rejection and the crawl goes on.
+    """
+    _run_crawl(ctx, "committee-evidence", committee=",".join(map(str, committees)) or None, **options)
 
 
 # -- store -------------------------------------------------------------------

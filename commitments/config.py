@@ -14,6 +14,7 @@ USER_AGENT = f"CommitmentsTracker/0.1 (+{PROJECT_URL})"
 # API roots: every source's root URL is a setting, so tests and the demo can
 # point the real spiders at a local server.
 WRITTEN_QUESTIONS_API = "https://questions-statements-api.parliament.uk"
+COMMITTEES_API = "https://committees-api.parliament.uk"
 
 
 def db_path(explicit: str | None = None) -> str:

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import sqlite_utils
 
+# command -> (spider, the setting its --api-url overrides)
 SPIDERS = {
-    "written-questions": "written_questions",
-    "written-statements": "written_statements",
+    "written-questions": ("written_questions", "WRITTEN_QUESTIONS_API_URL"),
+    "written-statements": ("written_statements", "WRITTEN_QUESTIONS_API_URL"),
+    "committee-evidence": ("committee_evidence", "COMMITTEES_API_URL"),
 }
 
-# What an incremental run asks for: everything answered, tabled or corrected
-# since the last complete run.
-INCREMENTAL_DATE_FIELDS = {
-    "written_questions": "answered,tabled,corrected",
-    "written_statements": "made",
+# What an incremental run asks for besides `since`: for written questions,
+# everything answered, tabled or corrected since the last complete run.
+INCREMENTAL_ARGS = {
+    "written_questions": {"date_field": "answered,tabled,corrected"},
+    "written_statements": {"date_field": "made"},
+    "committee_evidence": {},
 }
 
 
@@ -65,7 +68,7 @@ def default_job_dir(db_path: str, spider: str, args: dict) -> str:
     return str(Path(db_path).resolve().parent / "jobs" / f"{spider}-{digest}")
 
 
-def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | None,
+def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | None, api_setting: str,
               settings: dict[str, str], job_dir: str | None) -> dict:
     """Crawl in this process (Twisted's reactor runs once per process) and return the run's stats."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
@@ -75,7 +78,7 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
     project = get_project_settings()
     project.set("COMMITMENTS_DB", db_path, priority="cmdline")
     if api_url:
-        project.set("WRITTEN_QUESTIONS_API_URL", api_url, priority="cmdline")
+        project.set(api_setting, api_url, priority="cmdline")
     args = {k: v for k, v in spider_args.items() if v not in (None, "", ())}
     job_dir = job_dir or default_job_dir(db_path, spider, args)
     project.set("JOBDIR", job_dir, priority="cmdline")

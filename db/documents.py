@@ -47,3 +47,34 @@ def content_hash(text: str, **metadata) -> str:
     """Hash of what extraction reads: the text and the metadata that shapes its output."""
     payload = json.dumps({"text": text, **metadata}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# Columns that hold lists or objects: stored as JSON text.
+JSON_COLUMNS = ("grouped_questions", "attachments", "linked_statements", "raw", "params", "witnesses",
+                "name_history")
+
+
+def save_document(db, *, source: str, source_id, text: str, part=None, **fields) -> None:
+    """One `documents` row per text-bearing record (or `part` of one: a transcript turn,
+    a response section); its hash decides re-extraction."""
+    row = {
+        "id": f"{source}:{source_id}" + (f":{part}" if part is not None else ""),
+        "source": source,
+        "source_id": str(source_id),
+        "text": text,
+        **fields,
+    }
+    row.setdefault("government", 1)
+    row["content_hash"] = content_hash(
+        text, date=row.get("date"), body=row.get("body"), person=row.get("person"), government=row["government"]
+    )
+    db["documents"].upsert(row, pk="id")
+
+
+def encode_json(row: dict) -> None:
+    for column in JSON_COLUMNS:
+        if column in row and row[column] is not None and not isinstance(row[column], str):
+            row[column] = json.dumps(row[column], ensure_ascii=False, sort_keys=True)
+    for column, value in row.items():
+        if isinstance(value, bool):
+            row[column] = int(value)

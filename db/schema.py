@@ -14,7 +14,45 @@ TABLES: dict[str, dict] = {
             "id": str, "source": str, "source_id": str, "source_url": str, "title": str,
             "date": str, "house": str, "body": str, "body_id": int, "person": str,
             "person_id": int, "text": str, "text_truncated": int, "content_hash": str,
+            # 0 for words that cannot be government commitments: a committee member's
+            # question, a witness from outside government, a committee's own report.
+            "government": int, "role": str,
         },
+        pk="id",
+    ),
+    "committees": dict(
+        columns={"id": int, "name": str, "house": str, "category": str, "start_date": str, "end_date": str,
+                 "parent_id": int, "name_history": str, "raw": str},
+        pk="id",
+    ),
+    "oral_evidence": dict(
+        columns={"id": int, "meeting_date": str, "publication_date": str, "committee_id": int, "committee": str,
+                 "business_id": int, "business": str, "witnesses": str, "turns": int, "transcript_status": str,
+                 "url": str, "api_url": str, "raw": str},
+        pk="id",
+    ),
+    "witnesses": dict(
+        columns={"id": str, "session_id": int, "name": str, "role": str, "organisation": str, "body": str,
+                 "government": int},
+        pk="id",
+    ),
+    "written_evidence": dict(
+        columns={"id": int, "reference": str, "publication_date": str, "committee_id": int, "committee": str,
+                 "business_id": int, "business": str, "submitter": str, "organisation": str, "role": str,
+                 "body": str, "government": int, "text_format": str, "text_status": str, "url": str,
+                 "api_url": str, "raw": str},
+        pk="id",
+    ),
+    "publications": dict(
+        columns={"id": int, "type": str, "description": str, "publication_date": str, "committee_id": int,
+                 "committee": str, "hc_number": str, "hl_paper": str, "response_deadline": str,
+                 "responds_to": int, "responding_department": str, "document_status": str, "url": str,
+                 "api_url": str, "raw": str},
+        pk="id",
+    ),
+    "recommendations": dict(
+        columns={"id": str, "report_id": int, "number": int, "text": str, "response_id": int,
+                 "response_status": str, "response_text": str, "response_document_id": str},
         pk="id",
     ),
     "written_questions": dict(
@@ -98,6 +136,7 @@ FTS = {
     "documents": ["title", "text", "body", "person"],
     "mentions": ["sentence", "action", "owner"],
     "written_questions": ["heading", "question_text"],
+    "recommendations": ["text", "response_text"],
 }
 
 VIEWS = {
@@ -109,6 +148,17 @@ VIEWS = {
         from mentions m
         where m.kind in ('firm', 'conditional')
         order by m.date desc
+    """,
+    # What each committee recommended and what the Government promised in reply.
+    "government_responses": """
+        select r.report_id, report.description as report, r.number, r.text as recommendation,
+               r.response_status, m.kind, m.action, m.owner, m.deadline, m.sentence,
+               response.publication_date as response_date, response.url as response_url, m.commitment_id
+        from recommendations r
+        join publications report on report.id = r.report_id
+        left join publications response on response.id = r.response_id
+        left join mentions m on m.document_id = r.response_document_id
+        order by r.report_id, r.number
     """,
     "written_answers": """
         select q.id, q.uin, q.house, q.date_answered, q.answering_body, q.heading,

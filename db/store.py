@@ -11,9 +11,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from db.documents import content_hash, html_to_text
-
-JSON_COLUMNS = ("grouped_questions", "attachments", "linked_statements", "raw", "params")
+from db.committees import COMMITTEE_SAVERS
+from db.documents import encode_json, html_to_text, save_document
 
 
 class RecordError(ValueError):
@@ -132,21 +131,21 @@ def _written_question(db, record: dict) -> None:
     for member in ("asking_member", "answering_member", "correcting_member"):
         save_member(db, record.get(member))
     save_body(db, record.get("answering_body_id"), record.get("answering_body"))
-    row = {column: record.get(column) for column in db["written_questions"].columns_dict}
+    row = {column: record.get(column) for column in db["written_questions"].columns_dict}  # absent -> null
     row["asking_member_id"] = record.get("asking_member_id") or (record.get("asking_member") or {}).get("id")
     row["answering_member_id"] = record.get("answering_member_id") or (record.get("answering_member") or {}).get("id")
     row["correcting_member_id"] = record.get("correcting_member_id") or (record.get("correcting_member") or {}).get("id")
     if _keep_full_text(db, "written_questions", record["id"], "answer_html", record, "answer_truncated"):
         for column in ("answer_html", "answer_truncated"):
             row.pop(column)
-    _encode_json(row)
+    encode_json(row)
     db["written_questions"].upsert(row, pk="id")
     stored = db["written_questions"].get(record["id"])
     answering = record.get("answering_member") or {}
     text = html_to_text(stored["answer_html"])
     if record.get("is_withdrawn") or not text:
         return
-    _save_document(
+    save_document(
         db,
         source="written_question",
         source_id=record["id"],
@@ -171,13 +170,13 @@ def _written_statement(db, record: dict) -> None:
     if _keep_full_text(db, "written_statements", record["id"], "text_html", record, "text_truncated"):
         for column in ("text_html", "text_truncated"):
             row.pop(column)
-    _encode_json(row)
+    encode_json(row)
     db["written_statements"].upsert(row, pk="id")
     stored = db["written_statements"].get(record["id"])
     text = html_to_text(stored["text_html"])
     if not text:
         return
-    _save_document(
+    save_document(
         db,
         source="written_statement",
         source_id=record["id"],
@@ -194,32 +193,9 @@ def _written_statement(db, record: dict) -> None:
     )
 
 
-def _save_document(db, *, source: str, source_id, text: str, **fields) -> None:
-    """One `documents` row per text-bearing record; its hash decides re-extraction."""
-    row = {
-        "id": f"{source}:{source_id}",
-        "source": source,
-        "source_id": str(source_id),
-        "text": text,
-        **fields,
-    }
-    row["content_hash"] = content_hash(
-        text, date=row.get("date"), body=row.get("body"), person=row.get("person")
-    )
-    db["documents"].upsert(row, pk="id")
-
-
-def _encode_json(row: dict) -> None:
-    for column in JSON_COLUMNS:
-        if column in row and row[column] is not None and not isinstance(row[column], str):
-            row[column] = json.dumps(row[column], ensure_ascii=False, sort_keys=True)
-    for column, value in row.items():
-        if isinstance(value, bool):
-            row[column] = int(value)
-
-
 _SAVERS = {
     "written_question": _written_question,
     "written_statement": _written_statement,
     "rejection": _rejection_record,
+    **COMMITTEE_SAVERS,
 }

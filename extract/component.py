@@ -106,6 +106,11 @@ class CommitmentFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         meta = doc._.meta or {}
+        if meta.get("government") == 0:
+            # A member's question, an outside witness, a committee's own words:
+            # no government commitment can be voiced here.
+            doc._.commitments = []
+            return doc
         speakers: dict = {}
         mentions, lead_in = [], None
         for sent in doc.sents:
@@ -686,13 +691,21 @@ def action_span(action: Token, trigger: Trigger | None, deadline_chars: tuple[in
     """The shortest span naming the deed and its object ("launch a consultation on electoral
     integrity"); a passive or a scheduled state names its subject ("publish the guidance")."""
     keep = {action.i}
+    legislative = action.lemma_ == "legislate" or any(
+        c.dep_ == "dobj" and c.lemma_ in {"legislation", "bill", "regulation", "proposal", "measure"} for c in action.children)
 
     def walk(token: Token, top: bool):
         for child in token.children:
+            if top and child.dep_ == "advcl" and legislative and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children):
+                keep.add(child.i)  # "bring forward legislation to implement X": the purpose is the deed's content
+                walk(child, False)
+                continue
             if top and (child.dep_ in _ACTION_SKIP or child.i < action.i):
                 continue
-            if not top and (child.dep_ in {"relcl", "advcl", "appos", "parataxis"} or (child.dep_ == "punct" and child.tag_ != "HYPH")):
-                continue
+            infinitival = child.dep_ in {"relcl", "acl"} and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children)
+            if not top and not infinitival and (child.dep_ in {"relcl", "advcl", "appos", "parataxis"}
+                                                or (child.dep_ == "punct" and child.tag_ != "HYPH")):
+                continue  # "legislation to implement X" keeps its content; "X, which will ..." does not
             if top and child.dep_ == "prep" and any(t.ent_type_ in {"DATE", "TIME"} for t in child.subtree):
                 continue  # the deadline is reported on its own
             if deadline_chars and top and deadline_chars[0] <= child.idx < deadline_chars[1]:

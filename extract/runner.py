@@ -22,7 +22,8 @@ def extractor_version(model: str) -> str:
 def documents_to_extract(db: sqlite_utils.Database, version: str, force: bool = False) -> list[dict]:
     return list(db.query(
         """
-        select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.content_hash
+        select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
+               d.content_hash
         from documents d left join extraction_state s on s.document_id = d.id
         where :force or s.document_id is null or s.content_hash != d.content_hash
               or s.extractor_version != :version

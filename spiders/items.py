@@ -76,3 +76,85 @@ class Rejection:
     record_id: str | None = None
     excerpt: str = ""
     record_type: str = "rejection"
+
+
+@dataclass
+class Committee:
+    id: int
+    name: str | None
+    house: str | None
+    category: str | None
+    start_date: str | None
+    end_date: str | None
+    parent_id: int | None
+    name_history: list = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+    record_type: str = "committee"
+
+
+@dataclass
+class OralEvidenceSession:
+    """A session with its witnesses and, when the transcript could be read, its turns."""
+
+    id: int
+    meeting_date: str | None
+    publication_date: str | None
+    committee_id: int | None
+    committee: str | None
+    business_id: int | None
+    business: str | None
+    witnesses: list = field(default_factory=list)  # {name, role, organisation, body, government}
+    turns: list = field(default_factory=list)  # {number, question, speaker, role, body, government, text}
+    transcript_status: str = "ok"
+    url: str | None = None
+    api_url: str | None = None
+    raw: dict = field(default_factory=dict)
+    record_type: str = "oral_evidence"
+
+
+@dataclass
+class WrittenEvidence:
+    id: int
+    reference: str | None
+    publication_date: str | None
+    committee_id: int | None
+    committee: str | None
+    business_id: int | None
+    business: str | None
+    submitter: str | None
+    organisation: str | None
+    role: str | None
+    body: str | None
+    government: bool = False
+    text: str | None = None
+    text_format: str | None = None  # "html" or "pdf"
+    text_status: str = "ok"
+    url: str | None = None
+    api_url: str | None = None
+    raw: dict = field(default_factory=dict)
+    record_type: str = "written_evidence"
+
+
+@dataclass
+class Publication:
+    """A committee publication; reports carry their recommendations, government
+    responses their per-recommendation sections."""
+
+    id: int
+    type: str | None
+    description: str | None
+    publication_date: str | None
+    committee_id: int | None
+    committee: str | None
+    hc_number: str | None
+    hl_paper: str | None
+    response_deadline: str | None
+    responds_to: int | None
+    responding_department: str | None
+    recommendations: list = field(default_factory=list)  # {number, text}
+    responses: list = field(default_factory=list)  # {number, recommendation, response, status}
+    document_status: str = "ok"
+    url: str | None = None
+    api_url: str | None = None
+    raw: dict = field(default_factory=dict)
+    record_type: str = "publication"

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from spiders.items import Rejection
+from spiders.base import SourceSpider, failure_reason
 
 CUT_MARK = "..."
 # The list endpoint cuts at 255-258 characters; a shorter text ending in
@@ -40,11 +40,9 @@ def check_date(value: str | None, name: str) -> str | None:
         raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
-class ParliamentListSpider(scrapy.Spider):
+class ParliamentListSpider(SourceSpider):
     """Base for spiders over a Parliament list endpoint with a detail endpoint."""
 
-    source: str  # the `documents.source` name of this spider's records
-    api_setting: str  # the setting that holds the API root
     list_path: str
     detail_path: str  # with {id}
     date_params: dict[str, tuple[str, str]]  # --date-field choice -> (from param, to param)
@@ -72,14 +70,6 @@ class ParliamentListSpider(scrapy.Spider):
             "since": self.since, "until": self.until, "date_field": ",".join(fields),
             "house": house, "answering_body": answering_body, "search_term": search_term,
         }
-
-    @property
-    def api_root(self) -> str:
-        return self.settings.get(self.api_setting).rstrip("/")
-
-    @property
-    def page_size(self) -> int:
-        return self.settings.getint("API_PAGE_SIZE", 100)
 
     # -- requests -----------------------------------------------------------
 
@@ -186,17 +176,14 @@ class ParliamentListSpider(scrapy.Spider):
         """The detail could not be had: keep the list's cut record, flagged, and say why."""
         request = failure.request
         fallback = request.cb_kwargs["fallback"]
-        response = getattr(failure.value, "response", None)
-        reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
-        yield self.reject(request.url, f"detail unavailable ({reason}); stored the list's cut text", "", fallback.id)
+        yield self.reject(request.url, f"detail unavailable ({failure_reason(failure)}); stored the list's cut text",
+                          "", fallback.id)
         yield self.mark_truncated(fallback)
 
     def list_failed(self, failure):
         request = failure.request
-        response = getattr(failure.value, "response", None)
-        reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
         self.page_lost()
-        yield self.reject(request.url, f"list page unavailable ({reason})")
+        yield self.reject(request.url, f"list page unavailable ({failure_reason(failure)})")
         kwargs = request.cb_kwargs
         if kwargs["total"] is not None and kwargs["skip"] + self.page_size < kwargs["total"]:
             yield self.list_request(kwargs["query"], kwargs["skip"] + self.page_size, kwargs["total"])
@@ -208,21 +195,3 @@ class ParliamentListSpider(scrapy.Spider):
 
     def mark_truncated(self, record):
         raise NotImplementedError
-
-    @property
-    def lost_pages(self) -> int:
-        return self.crawler.stats.get_value(f"{self.source}/lost_list_pages", 0)
-
-    def page_lost(self):
-        """A list page that could not be read: the run is incomplete, so no
-        incremental run may start from it."""
-        self.crawler.stats.inc_value(f"{self.source}/lost_list_pages")
-
-    def reject(self, url, reason, excerpt="", record_id=None) -> Rejection:
-        self.logger.warning("rejected %s%s: %s", url, f" (id {record_id})" if record_id else "", reason)
-        self.crawler.stats.inc_value(f"{self.source}/rejections")
-        return Rejection(
-            source=self.source, url=url, reason=reason,
-            record_id=None if record_id is None else str(record_id),
-            excerpt=(excerpt or "")[:1000],
-        )

@@ -3,7 +3,7 @@
 from commitments import config
 
 BOT_NAME = "commitments"
-SPIDER_MODULES = ["spiders.written_questions", "spiders.written_statements"]
+SPIDER_MODULES = ["spiders.written_questions", "spiders.written_statements", "spiders.committee_evidence"]
 NEWSPIDER_MODULE = "spiders"
 
 # Politeness: obey robots.txt, say who we are and how to reach us, let
@@ -34,6 +34,7 @@ STORE_BATCH_SIZE = 200
 COMMITMENTS_DB = config.DEFAULT_DB_PATH
 
 WRITTEN_QUESTIONS_API_URL = config.WRITTEN_QUESTIONS_API
+COMMITTEES_API_URL = config.COMMITTEES_API
 # Page size for list endpoints (the API accepts up to 1000; smaller pages
 # mean a failure costs less).
 API_PAGE_SIZE = 100

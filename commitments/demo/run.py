@@ -23,7 +23,7 @@ def run_demo(db_path: str, site_dir: Path) -> None:
 
     with RecordedApi() as api:
         click.secho(f"Demo API answering on {api.url} (loopback only)", fg="cyan", err=True)
-        for source in ("written-questions", "written-statements"):
+        for source in ("written-questions", "written-statements", "committee-evidence"):
             click.secho(f"Crawling {source} ...", fg="cyan", err=True)
             # Each crawl in its own process: Twisted's reactor starts once per process.
             subprocess.run(

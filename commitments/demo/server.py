@@ -6,6 +6,7 @@ real download stack. Faults can be queued per path (a 503, a malformed page)
 to exercise retries and rejections.
 """
 
+import base64
 import json
 import re
 import threading
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from commitments.demo.pdf import text_pdf
 from db.documents import html_to_text
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
@@ -82,6 +84,79 @@ class Endpoint:
         return True
 
 
+class ItemsEndpoint:
+    """A committees-API list (`{"items", "totalResults"}`) with its documents, base64 in `data`."""
+
+    def __init__(self, path: str, items: list[dict], date_field: str, committee_ids, documents):
+        self.path = path
+        self.items = sorted(items, key=lambda i: i["id"])
+        self.date_field = date_field
+        self.committee_ids = committee_ids  # item -> the committee ids it belongs to
+        self.documents = documents  # (item id, rest of path) -> (file name, bytes) or None
+
+    def list(self, query: dict[str, list[str]]) -> dict:
+        one = {k.lower(): v[-1] for k, v in query.items()}
+        selected = [i for i in self.items if self._matches(i, one)]
+        skip, take = int(one.get("skip", 0)), int(one.get("take", 30))
+        return {"items": selected[skip: skip + take], "totalResults": len(selected), "itemsPerPage": take}
+
+    def _matches(self, item: dict, one: dict) -> bool:
+        committee = one.get("committeeid")
+        if committee and int(committee) not in self.committee_ids(item):
+            return False
+        date = (item.get(self.date_field) or "")[:10] if self.date_field else ""
+        if one.get("startdate") and date and date < one["startdate"][:10]:
+            return False
+        if one.get("enddate") and date and date > one["enddate"][:10]:
+            return False
+        return True
+
+    def document(self, item_id: int, rest: str) -> dict | None:
+        found = self.documents(item_id, rest)
+        if found is None:
+            return None
+        name, content = found
+        return {"fileName": name, "fileSize": len(content), "data": base64.b64encode(content).decode()}
+
+
+def load_committee_endpoints(corpus_dir: Path = CORPUS_DIR / "committees") -> list[ItemsEndpoint]:
+    def items(name):
+        path = corpus_dir / name
+        return json.loads(path.read_text()) if path.exists() else []
+
+    def listed(item):
+        return {c["id"] for c in item.get("committees") or []} | ({item["committee"]["id"]} if item.get("committee") else set())
+
+    def file(folder, stem):
+        return next((p for p in sorted((corpus_dir / folder).glob(f"{stem}.*"))), None) if (corpus_dir / folder).exists() else None
+
+    def oral_document(item_id, rest):
+        path = file("oral_evidence_documents", item_id)
+        return (path.name, path.read_bytes()) if path is not None and rest == "Document/Html" else None
+
+    def written_document(item_id, rest):
+        path = file("written_evidence_documents", item_id)
+        if path is None:
+            return None
+        if rest == "Document/Html" and path.suffix == ".html":
+            return path.name, path.read_bytes()
+        if rest == "Document/Pdf" and path.suffix == ".txt":  # PDF-only evidence: made from the shipped text
+            return path.with_suffix(".pdf").name, text_pdf(path.read_text())
+        return None
+
+    def publication_document(item_id, rest):
+        match = re.fullmatch(r"Document/(\d+)/(?:Html|OriginalFormat)", rest)
+        path = file("publication_documents", f"{item_id}-{match.group(1)}") if match else None
+        return (path.name, path.read_bytes()) if path is not None else None
+
+    return [
+        ItemsEndpoint("/api/Committees", items("committees.json"), "", lambda i: {i["id"]}, lambda *_: None),
+        ItemsEndpoint("/api/OralEvidence", items("oral_evidence.json"), "meetingDate", listed, oral_document),
+        ItemsEndpoint("/api/WrittenEvidence", items("written_evidence.json"), "publicationDate", listed, written_document),
+        ItemsEndpoint("/api/Publications", items("publications.json"), "publicationStartDate", listed, publication_document),
+    ]
+
+
 def load_endpoints(corpus_dir: Path = CORPUS_DIR) -> list[Endpoint]:
     def records(name):
         path = corpus_dir / name
@@ -104,8 +179,10 @@ def load_endpoints(corpus_dir: Path = CORPUS_DIR) -> list[Endpoint]:
 class RecordedApi:
     """Serve endpoints on 127.0.0.1 in a background thread; use as a context manager."""
 
-    def __init__(self, endpoints: list[Endpoint] | None = None, port: int = 0):
+    def __init__(self, endpoints: list[Endpoint] | None = None, port: int = 0,
+                 committee_endpoints: list[ItemsEndpoint] | None = None):
         self.endpoints = endpoints if endpoints is not None else load_endpoints()
+        self.committee_endpoints = committee_endpoints if committee_endpoints is not None else load_committee_endpoints()
         self.faults: dict[str, deque] = defaultdict(deque)
         self.requests: list[str] = []
         self.port = port
@@ -159,4 +236,12 @@ class RecordedApi:
                 detail = endpoint.detail(int(match.group(1)))
                 if detail is not None:
                     return 200, json.dumps(detail).encode()
+        for endpoint in self.committee_endpoints:
+            if parts.path == endpoint.path:
+                return 200, json.dumps(endpoint.list(parse_qs(parts.query))).encode()
+            match = re.fullmatch(re.escape(endpoint.path) + r"/(\d+)/(.+)", parts.path)
+            if match:
+                document = endpoint.document(int(match.group(1)), match.group(2))
+                if document is not None:
+                    return 200, json.dumps(document).encode()
         return 404, b"not found"
