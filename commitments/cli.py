@@ -93,6 +93,11 @@ def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **sp
     args = {"since": since, "until": until, **spider_args}
     stats = run_crawl(spider, args, db_path=db_path, api_url=api_url, api_setting=api_setting,
                       settings=overrides, job_dir=job_dir)
+    _report_crawl(spider, stats, db_path)
+
+
+def _report_crawl(spider: str, stats: dict, db_path: str) -> None:
+    """One line on what the crawl did; exit 1 when it stopped early or lost list pages."""
     reason = stats.get("finish_reason")
     rejections = sum(v for k, v in stats.items() if k.endswith("/rejections"))
     stored = stats.get("item_scraped_count", 0) - rejections
@@ -150,6 +155,36 @@ def crawl_committee_evidence(ctx, committees, **options):
     parse is stored as a rejection and the crawl goes on.
     """
     _run_crawl(ctx, "committee-evidence", committee=",".join(map(str, committees)) or None, **options)
+
+
+@crawl.command("press")
+@click.option("--feeds", type=click.Path(exists=True, dir_okay=False),
+              help="A TOML file of feeds ([[feeds]] name, url, outlet; [relevance] terms). Default: the shipped one.")
+@click.option("--refresh", is_flag=True, help="Fetch articles again even when already stored.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable).")
+@click.option("--job-dir", help="Resumable job directory.")
+@click.pass_context
+def crawl_press(ctx, feeds, refresh, settings, job_dir):
+    """Press coverage: articles listed by RSS/Atom feeds, with their text, metadata and quotes.
+
+    \b
+    Example:
+      commitments crawl press --feeds my-feeds.toml
+    Articles already stored are not fetched again (use --refresh); a page that
+    is not an article is skipped and logged in the rejections table.
+    """
+    from commitments.crawl import CrawlError, parse_setting_pairs, run_crawl
+    from spiders.press import load_feeds
+
+    try:
+        load_feeds(feeds)  # a bad feeds file is a usage error, before any crawl starts
+        overrides = parse_setting_pairs(settings)
+    except (CrawlError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    args = {"feeds": str(Path(feeds).resolve()) if feeds else None, "refresh": "true" if refresh else None}
+    stats = run_crawl("press", args, db_path=ctx.obj["db_path"], api_url=None, api_setting=None,
+                      settings=overrides, job_dir=job_dir)
+    _report_crawl("press", stats, ctx.obj["db_path"])
 
 
 # -- store -------------------------------------------------------------------

@@ -14,6 +14,7 @@ SPIDERS = {
     "written-questions": ("written_questions", "WRITTEN_QUESTIONS_API_URL"),
     "written-statements": ("written_statements", "WRITTEN_QUESTIONS_API_URL"),
     "committee-evidence": ("committee_evidence", "COMMITTEES_API_URL"),
+    "press": ("press", None),
 }
 
 # What an incremental run asks for besides `since`: for written questions,
@@ -77,7 +78,7 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
 
     project = get_project_settings()
     project.set("COMMITMENTS_DB", db_path, priority="cmdline")
-    if api_url:
+    if api_url and api_setting:
         project.set(api_setting, api_url, priority="cmdline")
     args = {k: v for k, v in spider_args.items() if v not in (None, "", ())}
     job_dir = job_dir or default_job_dir(db_path, spider, args)

@@ -50,6 +50,12 @@ TABLES: dict[str, dict] = {
                  "api_url": str, "raw": str},
         pk="id",
     ),
+    "articles": dict(
+        columns={"url": str, "fetched_url": str, "aliases": str, "feed": str, "outlet": str, "title": str,
+                 "author": str, "published": str, "text": str, "content_hash": str, "duplicate_of": str,
+                 "relevant": int, "relevance": str},
+        pk="url",
+    ),
     "recommendations": dict(
         columns={"id": str, "report_id": int, "number": int, "text": str, "response_id": int,
                  "response_status": str, "response_text": str, "response_document_id": str},
@@ -110,6 +116,8 @@ TABLES: dict[str, dict] = {
             "sentence_start": int, "sentence_end": int, "action_start": int,
             "action_end": int, "kind": str, "action": str, "owner": str, "person": str,
             "deadline": str, "deadline_text": str, "extractor_version": str,
+            # 1 when a press article states it in the journalist's words, not in a quote
+            "reported": int,
         },
         pk="id",
     ),
@@ -137,6 +145,7 @@ FTS = {
     "mentions": ["sentence", "action", "owner"],
     "written_questions": ["heading", "question_text"],
     "recommendations": ["text", "response_text"],
+    "articles": ["title", "text"],
 }
 
 VIEWS = {

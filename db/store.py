@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from db.committees import COMMITTEE_SAVERS
+from db.press import PRESS_SAVERS
 from db.documents import encode_json, html_to_text, save_document
 
 
@@ -52,7 +53,7 @@ def _save_one(db, record: dict) -> None:
     saver = _SAVERS.get(kind)
     if saver is None:
         raise RecordError(f"unknown record_type {kind!r}")
-    if kind != "rejection" and record.get("id") in (None, ""):
+    if kind != "rejection" and record.get("id", record.get("url")) in (None, ""):
         raise RecordError("record has no id")
     saver(db, record)
 
@@ -198,4 +199,5 @@ _SAVERS = {
     "written_statement": _written_statement,
     "rejection": _rejection_record,
     **COMMITTEE_SAVERS,
+    **PRESS_SAVERS,
 }

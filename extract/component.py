@@ -46,6 +46,9 @@ class Mention:
     person: str | None
     deadline: str | None
     deadline_text: str | None
+    # In press text: True for the journalist's paraphrase, False inside a quote;
+    # None where the text is the speaker's own (an answer, a turn of evidence).
+    reported: bool | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -113,6 +116,8 @@ class CommitmentFinder:
             return doc
         speakers: dict = {}
         mentions, lead_in = [], None
+        press = not meta.get("body")  # no speaking body given: press or plain text, who speaks comes from the text
+        quotes = quoted_spans(doc.text) if press else []
         for sent in doc.sents:
             sentence_meta = meta
             if not meta.get("person") or not meta.get("body"):
@@ -125,6 +130,10 @@ class CommitmentFinder:
                 continue
             lead_in = lead_in_of(doc, sent, sentence_meta) if _LEAD_IN.search(text) else None
             mentions += self.sentence_mentions(doc, sent, sentence_meta)
+        if press:
+            for mention in mentions:
+                anchor = mention.action_start if mention.action_start is not None else mention.sentence_start
+                mention.reported = not any(start <= anchor < end for start, end in quotes)
         # Plain dicts: a Doc must serialise to cross process boundaries (nlp.pipe n_process > 1).
         doc._.commitments = [m.to_dict() for m in mentions]
         return doc
@@ -150,6 +159,14 @@ class CommitmentFinder:
                 seen.add(action.i)
                 mentions.append(make_mention(doc, sent, meta, kind, action, owner or None, trigger))
         return mentions
+
+
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quoted speech ("…" or “…”)."""
+    return [m.span() for m in _QUOTE.finditer(text)]
 
 
 # -- lists under a lead-in ---------------------------------------------------

@@ -158,3 +158,23 @@ class Publication:
     api_url: str | None = None
     raw: dict = field(default_factory=dict)
     record_type: str = "publication"
+
+
+@dataclass
+class Article:
+    url: str  # canonical URL: the article's identity
+    fetched_url: str | None
+    feed: str | None
+    outlet: str | None
+    title: str | None
+    author: str | None
+    published: str | None
+    text: str
+    content_hash: str
+    relevant: bool = False
+    relevance: list = field(default_factory=list)
+    record_type: str = "article"
+
+    @property
+    def id(self) -> str:
+        return self.url

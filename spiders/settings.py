@@ -3,7 +3,8 @@
 from commitments import config
 
 BOT_NAME = "commitments"
-SPIDER_MODULES = ["spiders.written_questions", "spiders.written_statements", "spiders.committee_evidence"]
+SPIDER_MODULES = ["spiders.written_questions", "spiders.written_statements", "spiders.committee_evidence",
+                  "spiders.press"]
 NEWSPIDER_MODULE = "spiders"
 
 # Politeness: obey robots.txt, say who we are and how to reach us, let

@@ -12,6 +12,13 @@ from commitments.demo.server import RecordedApi
 DEMO_WINDOW = ("2019-01-01", "2024-12-31")
 
 
+def demo_feeds(api: RecordedApi) -> str:
+    """A feeds file naming the demo server's feeds (its port is known only now)."""
+    entries = "".join(f'[[feeds]]\nname = "Demo feed {i}"\nurl = "{url}"\n\n'
+                      for i, url in enumerate(api.press.feed_urls(api.url), 1))
+    return entries + '[relevance]\nterms = ["consultation"]\nmin_chars = 300\n'
+
+
 def run_demo(db_path: str, site_dir: Path) -> None:
     db_file = Path(db_path)
     if db_file.exists():
@@ -23,14 +30,18 @@ def run_demo(db_path: str, site_dir: Path) -> None:
 
     with RecordedApi() as api:
         click.secho(f"Demo API answering on {api.url} (loopback only)", fg="cyan", err=True)
+        quiet = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
         for source in ("written-questions", "written-statements", "committee-evidence"):
             click.secho(f"Crawling {source} ...", fg="cyan", err=True)
             # Each crawl in its own process: Twisted's reactor starts once per process.
-            subprocess.run(
-                base + ["crawl", source, "--since", DEMO_WINDOW[0], "--until", DEMO_WINDOW[1],
-                        "--api-url", api.url, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"],
-                check=True,
-            )
+            subprocess.run(base + ["crawl", source, "--since", DEMO_WINDOW[0], "--until", DEMO_WINDOW[1],
+                                   "--api-url", api.url, *quiet], check=True)
+        click.secho("Crawling press feeds ...", fg="cyan", err=True)
+        feeds = db_file.parent / "demo-feeds.toml"
+        feeds.write_text(demo_feeds(api))
+        # The demo's index page is no article: its skip is a logged rejection, so
+        # the press crawl still finishes cleanly.
+        subprocess.run(base + ["crawl", "press", "--feeds", str(feeds), *quiet], check=True)
     click.secho("Extracting commitments ...", fg="cyan", err=True)
     subprocess.run(base + ["extract"], check=True)
     subprocess.run(base + ["build-site", "--out", str(site_dir)], check=True)

@@ -176,6 +176,29 @@ def load_endpoints(corpus_dir: Path = CORPUS_DIR) -> list[Endpoint]:
     ]
 
 
+class PressSite:
+    """Feeds and article pages of the demo's press corpus; `{base}` in them becomes the server's address."""
+
+    CONTENT_TYPES = {".rss": "application/rss+xml", ".atom": "application/atom+xml", ".html": "text/html; charset=utf-8"}
+
+    def __init__(self, corpus_dir: Path = CORPUS_DIR / "press"):
+        self.corpus_dir = corpus_dir
+
+    def feed_urls(self, base: str) -> list[str]:
+        folder = self.corpus_dir / "feeds"
+        return [f"{base}/feeds/{p.name}" for p in sorted(folder.glob("*"))] if folder.exists() else []
+
+    def respond(self, path: str, base: str) -> tuple[int, bytes, str] | None:
+        if path.startswith("/feeds/"):
+            file = self.corpus_dir / "feeds" / path.removeprefix("/feeds/")
+        else:
+            file = self.corpus_dir / "articles" / (path.strip("/").replace("/", "__") + ".html")
+        if not file.is_file() or self.corpus_dir not in file.resolve().parents:
+            return None
+        body = file.read_text(encoding="utf-8").replace("{base}", base).encode("utf-8")
+        return 200, body, self.CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+
+
 class RecordedApi:
     """Serve endpoints on 127.0.0.1 in a background thread; use as a context manager."""
 
@@ -183,6 +206,7 @@ class RecordedApi:
                  committee_endpoints: list[ItemsEndpoint] | None = None):
         self.endpoints = endpoints if endpoints is not None else load_endpoints()
         self.committee_endpoints = committee_endpoints if committee_endpoints is not None else load_committee_endpoints()
+        self.press = PressSite()
         self.faults: dict[str, deque] = defaultdict(deque)
         self.requests: list[str] = []
         self.port = port
@@ -202,9 +226,11 @@ class RecordedApi:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 api.requests.append(self.path)
-                status, body = api.respond(self.path)
+                page = api.press.respond(urlsplit(self.path).path, api.url)
+                status, body = page[:2] if page else api.respond(self.path)
+                content_type = page[2] if page else ("application/json; charset=utf-8" if status == 200 else "text/plain")
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8" if status == 200 else "text/plain")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

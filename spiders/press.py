@@ -1,0 +1,117 @@
+"""Press coverage: RSS/Atom feeds (feedparser) listing articles, fetched through Scrapy.
+
+    commitments crawl press [--feeds FILE]
+
+Articles already stored (by canonical or fetched URL) are not fetched again
+unless `refresh` is set: the seen-URL memory that makes a daily run cheap.
+"""
+
+import sqlite3
+import tomllib
+from pathlib import Path
+
+import feedparser
+import scrapy
+
+from spiders.articles import NotAnArticle, extract_article, relevance
+from spiders.base import SourceSpider, failure_reason
+from spiders.items import Article
+
+DEFAULT_FEEDS = Path(__file__).with_name("press_feeds.toml")
+
+
+def load_feeds(path: str | Path | None) -> dict:
+    """The feeds file: {"feeds": [{name, url, outlet}], "relevance": {terms, min_chars}}."""
+    path = Path(path) if path else DEFAULT_FEEDS
+    try:
+        config = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"cannot read feeds file {path}: {exc}") from None
+    feeds = config.get("feeds") or []
+    bad = [f for f in feeds if not isinstance(f, dict) or not f.get("url")]
+    if not feeds or bad:
+        raise ValueError(f"{path}: every [[feeds]] entry needs a url ({len(bad)} without)")
+    return config
+
+
+class PressSpider(SourceSpider):
+    """Arguments (-a): feeds (a TOML file; default the shipped one), refresh (re-fetch seen articles)."""
+
+    name = "press"
+    source = "article"
+
+    def __init__(self, feeds=None, refresh=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.config = load_feeds(feeds)
+        self.refresh = str(refresh).lower() in {"1", "true", "yes"}
+        self.run_params = {"feeds": str(feeds or DEFAULT_FEEDS), "refresh": self.refresh}
+
+    def store_knows(self) -> tuple[set[str], list[str], list[str]]:
+        """(article URLs already stored, minister names, tracked commitment actions) from the store, read-only."""
+        path = Path(self.settings.get("COMMITMENTS_DB"))
+        if not path.exists():
+            return set(), [], []
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in connection.execute("select name from sqlite_master where type = 'table'")}
+            seen = set()
+            if "articles" in tables:
+                for url, fetched in connection.execute("select url, fetched_url from articles"):
+                    seen |= {url, fetched}
+            ministers = [r[0] for r in connection.execute(
+                "select distinct m.name from members m join written_questions q on q.answering_member_id = m.id")] \
+                if {"members", "written_questions"} <= tables else []
+            actions = [r[0] for r in connection.execute("select action from commitments where kind in ('firm', 'conditional')")] \
+                if "commitments" in tables else []
+        finally:
+            connection.close()
+        return seen, ministers, actions
+
+    async def start(self):
+        self.seen, self.ministers, self.commitments = self.store_knows()
+        for feed in self.config["feeds"]:
+            yield scrapy.Request(feed["url"], callback=self.parse_feed, errback=self.feed_failed,
+                                 cb_kwargs={"feed": feed}, dont_filter=True)
+
+    def parse_feed(self, response, feed):
+        parsed = feedparser.parse(response.body)
+        if not parsed.entries:
+            self.page_lost()
+            problem = parsed.get("bozo_exception") or "no entries"
+            yield self.reject(response.url, f"not a readable feed: {problem}", response.text[:1000])
+            return
+        for entry in parsed.entries:
+            link = entry.get("link")
+            if not link:
+                yield self.reject(response.url, "feed entry without a link", str(entry.get("title")))
+                continue
+            if link in self.seen and not self.refresh:
+                self.crawler.stats.inc_value("article/already_stored")
+                continue
+            meta = {"title": entry.get("title"), "author": entry.get("author"),
+                    "published": entry.get("published") or entry.get("updated"),
+                    "outlet": feed.get("outlet") or parsed.feed.get("title")}
+            yield scrapy.Request(link, callback=self.parse_article, errback=self.article_failed,
+                                 cb_kwargs={"feed": feed, "entry": meta})
+
+    def parse_article(self, response, feed, entry):
+        if "html" not in response.headers.get("Content-Type", b"text/html").decode().lower():
+            yield self.reject(response.url, "skipped: not an HTML page")
+            return
+        relevance_config = self.config.get("relevance", {})
+        try:
+            article = extract_article(response.text, response.url, entry, int(relevance_config.get("min_chars", 300)))
+        except NotAnArticle as exc:
+            self.crawler.stats.inc_value("article/not_articles")
+            yield self.reject(response.url, f"skipped, not an article: {exc}")
+            return
+        reasons = relevance(article["text"], article["title"], relevance_config.get("terms", []),
+                            self.ministers, self.commitments)
+        yield Article(feed=feed.get("name"), relevant=bool(reasons), relevance=reasons, **article)
+
+    def feed_failed(self, failure):
+        self.page_lost()
+        yield self.reject(failure.request.url, f"feed unavailable ({failure_reason(failure)})")
+
+    def article_failed(self, failure):
+        yield self.reject(failure.request.url, f"article unavailable ({failure_reason(failure)})")
