@@ -9,6 +9,7 @@ import json
 
 from db.documents import encode_json, save_document
 from db.store_common import upsert_columns
+from extract.owners import gazetteer
 
 
 def _article(db, record: dict) -> None:
@@ -16,10 +17,16 @@ def _article(db, record: dict) -> None:
     url = record["url"]
     existing = table.get(url) if table.count_where("url = ?", [url]) else None
     if existing:
-        # The same article reached again (another feed, another fetched URL): remember the address.
+        # The same article reached again (another feed, a syndicated copy naming it as
+        # canonical): remember the address; the original page's own metadata wins.
         aliases = set(json.loads(existing["aliases"] or "[]")) | {record.get("fetched_url")} - {url, None}
-        table.update(url, {"aliases": json.dumps(sorted(aliases))})
+        update = {"aliases": json.dumps(sorted(aliases))}
+        if record.get("fetched_url") == url:
+            update |= {k: record.get(k) for k in ("outlet", "published", "author", "title", "feed")}
+        table.update(url, update)
         if existing["content_hash"] == record["content_hash"]:
+            if record.get("fetched_url") == url:
+                _save_article_document(db, {**existing, **update, "text": existing["text"]})
             return
     original = next(iter(db.query("select url from articles where content_hash = ? and url != ? and duplicate_of is null",
                                   [record["content_hash"], url])), None)
@@ -32,9 +39,17 @@ def _article(db, record: dict) -> None:
     if original:
         db["documents"].delete_where("id = ?", [f"article:{url}"])
         return
-    save_document(db, source="article", source_id=url, text=record["text"], source_url=url,
-                  title=record.get("title"), date=record.get("published"), body=None, person=None,
-                  government=None)
+    _save_article_document(db, record)
+
+
+def _save_article_document(db, record: dict) -> None:
+    # A government page (a GOV.UK press release) speaks for its department; other
+    # articles say who speaks in their text. An article of no relevance to the
+    # tracker holds no government commitment worth extracting.
+    body = gazetteer().canonical_name(record.get("author")) or gazetteer().canonical_name(record.get("outlet"))
+    save_document(db, source="article", source_id=record["url"], text=record["text"], source_url=record["url"],
+                  title=record.get("title"), date=record.get("published"), body=body, person=None,
+                  government=None if record.get("relevant") else 0)
 
 
 PRESS_SAVERS = {"article": _article}

@@ -131,6 +131,9 @@ class CommitmentFinder:
             lead_in = lead_in_of(doc, sent, sentence_meta) if _LEAD_IN.search(text) else None
             mentions += self.sentence_mentions(doc, sent, sentence_meta)
         if press:
+            # In press text a commitment needs a government owner found in the text:
+            # a council's or a company's plans are not the Government's.
+            mentions = [m for m in mentions if m.owner or m.kind == "procedural"]
             for mention in mentions:
                 anchor = mention.action_start if mention.action_start is not None else mention.sentence_start
                 mention.reported = not any(start <= anchor < end for start, end in quotes)

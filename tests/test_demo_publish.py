@@ -30,9 +30,14 @@ def test_demo_finds_the_two_2019_commitments_with_their_sources(demo):
         (commitment,) = database.query("select * from commitments where action = ?", [action])
         assert commitment["owner"] == "Cabinet Office" and commitment["first_date"].startswith("2019")
         sources = list(database.query("select source, source_url from mentions where commitment_id = ?", [commitment["id"]]))
-        assert len(sources) >= 2 and all(s["source_url"].startswith("https://") for s in sources)
+        assert len(sources) >= 2 and all(s["source_url"].startswith(("https://", "http://127.0.0.1")) for s in sources)
         assert {"written_question", "written_statement"} <= {s["source"] for s in sources}
     assert str(db_path) in result.stdout and "serve" in result.stdout and "index.html" in result.stdout
+    # committee evidence and press coverage of the same story are in the demo too
+    cell = list(database.query("select owner, person from mentions where source = 'oral_evidence' and action like '%election cell%'"))
+    assert cell == [{"owner": "Cabinet Office", "person": "Natalie Bodek"}]
+    press = list(database.query("select distinct owner from mentions where source = 'article' and kind = 'firm'"))
+    assert {"owner": "Cabinet Office"} in press
 
 
 def test_site_lists_commitments_with_owner_kind_date_and_source_links(demo):

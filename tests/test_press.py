@@ -1,0 +1,140 @@
+"""Press: article pages into clean text and metadata, feeds, syndicated copies, quotes."""
+
+import html
+from dataclasses import asdict
+
+import pytest
+import sqlite_utils
+
+import db
+from commitments.demo.run import demo_feeds
+from commitments.demo.server import CORPUS_DIR, RecordedApi
+from spiders.articles import NotAnArticle, extract_article, relevance
+from spiders.items import Article
+from spiders.press import DEFAULT_FEEDS, load_feeds
+from tests.conftest import jsonl, run_cli, shared_file
+
+PAGES = CORPUS_DIR / "press" / "articles"
+BASE = "http://news.test"
+FURNITURE = ("cookies", "Leave a Reply", "email address will not be published", "Subscribe", "Related content")
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text().replace("{base}", BASE)
+
+
+def test_article_metadata_and_clean_body():
+    url = f"{BASE}/pstw/news/2019/11/12/government-promises-regular-and-robust-dialogue"
+    article = extract_article(page("pstw__news__2019__11__12__government-promises-regular-and-robust-dialogue.html"), url)
+    assert article["url"] == url and article["published"] == "2019-11-12"
+    assert article["author"] == "Sam Whitfield" and article["outlet"] == "Public Sector Technology Weekly"
+    assert "regular and robust dialogue" in article["text"]
+    for furniture in FURNITURE:
+        assert furniture.lower() not in article["text"].lower()
+
+
+def test_syndicated_copy_names_the_original_and_hashes_the_same():
+    original = extract_article(page("pstw__news__2019__11__12__government-promises-regular-and-robust-dialogue.html"), "x")
+    copy = extract_article(page("syndication__regular-and-robust-dialogue.html"), f"{BASE}/syndication/regular-and-robust-dialogue")
+    assert copy["url"] == original["url"] and copy["content_hash"] == original["content_hash"]
+
+
+def test_index_page_is_not_an_article():
+    with pytest.raises(NotAnArticle, match="not an article"):
+        extract_article(page("pstw__topics__elections.html"), f"{BASE}/pstw/topics/elections")
+
+
+def test_relevance_is_flagged_with_reasons():
+    d = extract_article(page("pstw__news__2020__01__20__council-launches-bin-collection-app.html"), "x")
+    assert relevance(d["text"], d["title"], ["consultation"], ["Earl Howe"], []) == []
+    b = extract_article(page("pstw__news__2019__09__03__election-cell-highly-likely-to-return.html"), "x")
+    reasons = relevance(b["text"], b["title"], [], [], ["stand up an election cell"])
+    assert "parliament" in reasons and "body: Cabinet Office" in reasons
+
+
+def wrap_seed(text: str, title: str, author: str, published: str, furniture_from: str | None = None,
+              skip: tuple[str, ...] = ()) -> str:
+    """A seed article as a news page: metadata in the head, the body in <article>, and
+    the lines from `furniture_from` on (comment form, newsletter) as the furniture real pages put around it."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    start = lines.index(title) + 1
+    end = next((i for i, line in enumerate(lines) if furniture_from and line.startswith(furniture_from)), len(lines))
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines[start:end] if not line.startswith(skip))
+    furniture = "".join(f"<p>{html.escape(line)}</p>" for line in lines[end:])
+    return (f"<html><head><title>{html.escape(title)}</title><meta property='og:type' content='article'>"
+            f"<meta property='og:title' content=\"{html.escape(title)}\"><meta name='author' content='{author}'>"
+            f"<meta property='article:published_time' content='{published}'></head><body>"
+            f"<nav><a href='/'>Main content</a> <a href='/news'>News</a></nav><main><article><h1>{html.escape(title)}</h1>"
+            f"{body}</article></main><aside class='related'>{furniture}</aside>"
+            f"<form class='comment-form'><p>Leave a Reply</p><p>Your email address will not be published.</p></form>"
+            f"<div class='newsletter'>Subscribe to our newsletter</div><footer>© Outlet</footer></body></html>")
+
+
+def test_seed_articles_wrapped_in_html_give_title_date_author_and_clean_body():
+    text = shared_file("seeds/publictechnology-2019-11-12-regular-and-robust-dialogue.txt").read_text()
+    text = text.replace("A grey colored placeholder image", "\n")
+    title = next(line.strip() for line in text.splitlines() if line.strip().startswith("Government promises"))
+    markup = wrap_seed(text, title, "Sam Trendall", "2019-11-12T09:00:00+00:00", furniture_from="Sam Trendall",
+                       skip=("Credit:", "Related content"))
+    article = extract_article(markup, "https://outlet.test/a")
+    assert (article["title"], article["author"], article["published"]) == (title, "Sam Trendall", "2019-11-12")
+    assert "regular and robust dialogue" in article["text"] and "commitments to launch a consultation" in article["text"]
+    for furniture in ("Learn More", "Leave a Reply", "subscription has been confirmed", "Subscribe", "Main content"):
+        assert furniture not in article["text"]
+
+    text = shared_file("seeds/diginomica-2019-09-03-election-cell.txt").read_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = lines[1]  # after "Main content"; the line after the title is the byline
+    markup = wrap_seed(text, title, "Derek du Preez", "2019-09-03T15:00:00+01:00", skip=(lines[2],))
+    article = extract_article(markup, "https://outlet.test/b")
+    assert (article["title"], article["author"], article["published"]) == (title, "Derek du Preez", "2019-09-03")
+    assert "election cell" in article["text"] and "Main content" not in article["text"]
+
+
+def test_feeds_file_is_checked(tmp_path):
+    assert len(load_feeds(DEFAULT_FEEDS)["feeds"]) >= 3
+    no_url = tmp_path / "feeds.toml"
+    no_url.write_text("[[feeds]]\nname = 'x'\n")
+    with pytest.raises(ValueError, match="needs a url"):
+        load_feeds(no_url)
+    result = run_cli("crawl", "press", "--feeds", no_url, check=False)
+    assert result.returncode == 2 and "needs a url" in result.stderr
+
+
+def test_same_words_under_another_address_are_a_duplicate():
+    database = sqlite_utils.Database(memory=True)
+    db.ensure_db_shape(database)
+    first = Article(url="https://a.test/1", fetched_url="https://a.test/1", feed="f", outlet="A", title="T",
+                    author=None, published="2019-11-12", text="Same words.", content_hash="h", relevant=True)
+    copy = Article(**{**asdict(first), "url": "https://b.test/9", "fetched_url": "https://b.test/9", "outlet": "B"})
+    copy_record = asdict(copy)
+    db.save_records(database, [asdict(first), copy_record])
+    assert database["articles"].get("https://b.test/9")["duplicate_of"] == "https://a.test/1"
+    assert [d["id"] for d in database["documents"].rows] == ["article:https://a.test/1"]
+
+
+def test_press_crawl_quotes_paraphrase_and_seen_url_memory(db_path, tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    with RecordedApi() as api:
+        feeds.write_text(demo_feeds(api))
+        args = ["crawl", "press", "--feeds", feeds, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+        run_cli(*args, db=db_path)
+        articles_fetched = [p for p in api.requests if p.startswith(("/pstw/news", "/govnews", "/syndication"))]
+        api.requests.clear()
+        run_cli(*args, db=db_path)
+        refetched = [p for p in api.requests if p.startswith(("/pstw/news", "/govnews", "/syndication"))]
+    assert len(articles_fetched) == 5 and refetched == []
+    database = sqlite_utils.Database(db_path)
+    original = database["articles"].get(f"{api.url}/pstw/news/2019/11/12/government-promises-regular-and-robust-dialogue")
+    assert original["outlet"] == "Public Sector Technology Weekly" and "syndication" in original["aliases"]
+    (skipped,) = database["rejections"].rows
+    assert skipped["url"].endswith("/pstw/topics/elections") and "not an article" in skipped["reason"]
+    run_cli("extract", db=db_path)
+    mentions = jsonl(run_cli("export", "mentions", db=db_path).stdout)
+    assert {m["source"] for m in mentions} == {"article"} and all(m["source_id"].startswith("http") for m in mentions)
+    imprints = [m for m in mentions if "digital imprints" in m["action"]]
+    assert imprints and imprints[0]["owner"] == "Cabinet Office" and imprints[0]["person"] == "Earl Howe"
+    reported = {r["action"]: r["reported"] for r in database.query("select action, reported from mentions")}
+    assert reported["publish new guidance for candidates on online abuse"] == 1
+    assert reported["launch a consultation on electoral integrity"] == 0
+    assert not [m for m in mentions if "bin" in m["source_id"]]  # a council's plans are not the Government's
