@@ -1,5 +1,8 @@
 """What every source spider shares: its API root setting, page size, rejections and lost pages."""
 
+import json
+from urllib.parse import urlencode
+
 import scrapy
 
 from spiders.items import Rejection
@@ -14,6 +17,50 @@ def failure_reason(failure) -> str:
 class SourceSpider(scrapy.Spider):
     source: str  # the `documents.source`-style name used in rejections and stats
     api_setting: str  # the setting that holds the API root
+    items_key = "results"  # where a list page keeps its records
+
+    # -- paged lists: {"<items_key>": [...], "totalResults": N} with skip/take ----
+
+    def page_request(self, url: str, params: list, skip: int = 0, total: int | None = None, **context) -> scrapy.Request:
+        query = urlencode(params + [("skip", skip), ("take", self.page_size)])
+        return scrapy.Request(
+            f"{url}?{query}", callback=self.parse_page, errback=self.page_failed,
+            cb_kwargs={"url": url, "params": params, "skip": skip, "total": total, "context": context},
+            # Each window's pages are wanted on every run, whatever a job directory remembers.
+            dont_filter=True,
+        )
+
+    def parse_page(self, response, url, params, skip, total, context):
+        try:
+            payload = json.loads(response.text)
+            items = payload[self.items_key]
+            if not isinstance(items, list):
+                raise TypeError(f"{self.items_key} is not a list")
+            total = int(payload.get("totalResults", len(items)))
+        except (ValueError, KeyError, TypeError) as exc:
+            self.page_lost()
+            yield self.reject(response.url, f"list page is not the expected JSON: {exc}", response.text)
+            # A broken page loses only itself: carry on after it when the total is known from an earlier page.
+            if total is not None and skip + self.page_size < total:
+                yield self.page_request(url, params, skip + self.page_size, total, **context)
+            return
+        for item in items:
+            yield from self.handle_item(item, response.url, **context)
+        # A server that ignores `take` returns everything at once: advancing by
+        # what was received, not by the page size, never asks twice.
+        if items and skip + len(items) < total:
+            yield self.page_request(url, params, skip + len(items), total, **context)
+
+    def page_failed(self, failure):
+        kwargs = failure.request.cb_kwargs
+        self.page_lost()
+        yield self.reject(failure.request.url, f"list page unavailable ({failure_reason(failure)})")
+        if kwargs["total"] is not None and kwargs["skip"] + self.page_size < kwargs["total"]:
+            yield self.page_request(kwargs["url"], kwargs["params"], kwargs["skip"] + self.page_size, kwargs["total"],
+                                    **kwargs["context"])
+
+    def handle_item(self, item, page_url: str, **context):
+        raise NotImplementedError
 
     @property
     def api_root(self) -> str:

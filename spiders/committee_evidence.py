@@ -9,7 +9,6 @@ responses split into per-recommendation sections.
 """
 
 import json
-from urllib.parse import urlencode
 
 import scrapy
 
@@ -158,6 +157,7 @@ class CommitteeEvidenceSpider(SourceSpider):
     name = "committee_evidence"
     source = "committee"
     api_setting = "COMMITTEES_API_URL"
+    items_key = "items"
 
     def __init__(self, committee=None, since=None, until=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,15 +170,8 @@ class CommitteeEvidenceSpider(SourceSpider):
 
     # -- paging -------------------------------------------------------------
 
-    def list_request(self, path: str, params: list, handler: str, skip: int = 0, total=None) -> scrapy.Request:
-        query = urlencode(params + [("skip", skip), ("take", self.page_size)])
-        return scrapy.Request(
-            f"{self.api_root}{path}?{query}", callback=self.parse_list, errback=self.list_failed, dont_filter=True,
-            cb_kwargs={"path": path, "params": params, "handler": handler, "skip": skip, "total": total},
-        )
-
     async def start(self):
-        yield self.list_request("/api/Committees", [("CommitteeStatus", "All")], "committee")
+        yield self.page_request(f"{self.api_root}/api/Committees", [("CommitteeStatus", "All")], handler="committee")
         window = []
         if self.since:
             window.append(("StartDate", self.since))
@@ -186,36 +179,11 @@ class CommitteeEvidenceSpider(SourceSpider):
             window.append(("EndDate", self.until))
         for committee in self.committees or [None]:
             scope = [("CommitteeId", committee)] if committee else []
-            yield self.list_request("/api/OralEvidence", scope + window, "session")
-            yield self.list_request("/api/WrittenEvidence", scope + window, "submission")
-            yield self.list_request("/api/Publications", scope + window, "publication")
+            for path, handler in (("OralEvidence", "session"), ("WrittenEvidence", "submission"), ("Publications", "publication")):
+                yield self.page_request(f"{self.api_root}/api/{path}", scope + window, handler=handler)
 
-    def parse_list(self, response, path, params, handler, skip, total):
-        try:
-            payload = json.loads(response.text)
-            items = payload["items"]
-            total = int(payload.get("totalResults", len(items)))
-            if not isinstance(items, list):
-                raise TypeError("items is not a list")
-        except (ValueError, KeyError, TypeError) as exc:
-            self.page_lost()
-            yield self.reject(response.url, f"list page is not the expected JSON: {exc}", response.text)
-            if total is not None and skip + self.page_size < total:
-                yield self.list_request(path, params, handler, skip + self.page_size, total)
-            return
-        for item in items:
-            yield from getattr(self, f"handle_{handler}")(item, response.url)
-        if items and skip + len(items) < total:
-            yield self.list_request(path, params, handler, skip + len(items), total)
-
-    def list_failed(self, failure):
-        request = failure.request
-        self.page_lost()
-        yield self.reject(request.url, f"list page unavailable ({failure_reason(failure)})")
-        kwargs = request.cb_kwargs
-        if kwargs["total"] is not None and kwargs["skip"] + self.page_size < kwargs["total"]:
-            yield self.list_request(kwargs["path"], kwargs["params"], kwargs["handler"],
-                                    kwargs["skip"] + self.page_size, kwargs["total"])
+    def handle_item(self, item, page_url, handler):
+        yield from getattr(self, f"handle_{handler}")(item, page_url)
 
     def parsed(self, parser, item, page_url):
         """(record, None), or (None, rejection) for an item the parser cannot read."""

@@ -8,7 +8,6 @@ from its detail endpoint, and only such records are.
 
 import datetime as dt
 import json
-from urllib.parse import urlencode
 
 import scrapy
 
@@ -91,48 +90,11 @@ class ParliamentListSpider(SourceSpider):
     def extra_query(self) -> list[tuple[str, str]]:
         return []
 
-    def list_request(self, query, skip: int, total: int | None = None) -> scrapy.Request:
-        url = f"{self.api_root}{self.list_path}?{urlencode(query + [('skip', skip), ('take', self.page_size)])}"
-        return scrapy.Request(
-            url,
-            callback=self.parse_list,
-            errback=self.list_failed,
-            cb_kwargs={"query": query, "skip": skip, "total": total},
-            # Each window's pages are wanted on every run, whatever a job
-            # directory remembers.
-            dont_filter=True,
-        )
-
     async def start(self):
         for date_field in self.date_fields:
-            yield self.list_request(self.base_query(date_field), skip=0)
+            yield self.page_request(f"{self.api_root}{self.list_path}", self.base_query(date_field))
 
-    # -- list pages ---------------------------------------------------------
-
-    def parse_list(self, response, query, skip, total):
-        try:
-            payload = json.loads(response.text)
-            results = payload["results"]
-            total = int(payload["totalResults"])
-            if not isinstance(results, list):
-                raise TypeError("results is not a list")
-        except (ValueError, KeyError, TypeError) as exc:
-            self.page_lost()
-            yield self.reject(response.url, f"list page is not the expected JSON: {exc}", response.text)
-            # A broken page loses only itself: carry on after it when the
-            # total is known from an earlier page.
-            if total is not None and skip + self.page_size < total:
-                yield self.list_request(query, skip + self.page_size, total)
-            return
-        for entry in results:
-            yield from self.handle_entry(entry, response.url)
-        next_skip = skip + len(results)
-        # A server that ignores `take` returns everything at once: advancing by
-        # what was received, not by the page size, never asks twice.
-        if results and next_skip < total:
-            yield self.list_request(query, next_skip, total)
-
-    def handle_entry(self, entry, page_url):
+    def handle_item(self, entry, page_url):
         value = entry.get("value") if isinstance(entry, dict) else None
         record_id = value.get("id") if isinstance(value, dict) else None
         try:
@@ -179,14 +141,6 @@ class ParliamentListSpider(SourceSpider):
         yield self.reject(request.url, f"detail unavailable ({failure_reason(failure)}); stored the list's cut text",
                           "", fallback.id)
         yield self.mark_truncated(fallback)
-
-    def list_failed(self, failure):
-        request = failure.request
-        self.page_lost()
-        yield self.reject(request.url, f"list page unavailable ({failure_reason(failure)})")
-        kwargs = request.cb_kwargs
-        if kwargs["total"] is not None and kwargs["skip"] + self.page_size < kwargs["total"]:
-            yield self.list_request(kwargs["query"], kwargs["skip"] + self.page_size, kwargs["total"])
 
     # -- records ------------------------------------------------------------
 

@@ -23,7 +23,8 @@ def make_spider(cls, **kwargs):
 def parse_list_page(spider, path, skip=0, total=None):
     query = spider.base_query(spider.date_fields[0])
     response = file_response(path, f"{ROOT}/api/writtenquestions/questions?skip={skip}")
-    return list(spider.parse_list(response, query=query, skip=skip, total=total))
+    return list(spider.parse_page(response, url=f"{ROOT}/api/writtenquestions/questions", params=query,
+                                  skip=skip, total=total, context={}))
 
 
 def test_cut_answer_asks_for_its_detail_and_only_it():
@@ -48,7 +49,7 @@ def test_entry_without_id_is_rejected_with_reason_and_excerpt():
 
 def test_next_page_advances_by_what_was_received():
     spider = make_spider(WrittenQuestionsSpider)
-    pages = [r for r in parse_list_page(spider, LIST) if isinstance(r, scrapy.Request) and r.callback == spider.parse_list]
+    pages = [r for r in parse_list_page(spider, LIST) if isinstance(r, scrapy.Request) and r.callback == spider.parse_page]
     assert pages == []  # 3 received of 3: nothing more to ask
     data = json.loads(LIST.read_text())
     data["totalResults"] = 10
@@ -104,7 +105,8 @@ def test_bad_dates_are_refused_at_construction():
 def test_statement_list_parses_into_statements():
     spider = make_spider(WrittenStatementsSpider)
     response = file_response(FIXTURES / "written_statements" / "list.json", f"{ROOT}/api/writtenstatements/statements")
-    out = list(spider.parse_list(response, query=[], skip=0, total=None))
+    out = list(spider.parse_page(response, url=f"{ROOT}/api/writtenstatements/statements", params=[], skip=0,
+                                 total=None, context={}))
     statements = [r for r in out if isinstance(r, WrittenStatement)]
     details = [r for r in out if isinstance(r, scrapy.Request) and r.callback == spider.parse_detail]
     assert len(statements) + len(details) == 2
