@@ -152,6 +152,8 @@ class CommitmentFinder:
             owner = subject_owner(trigger)
             if owner is False:
                 continue  # a body outside government, or reported speech of one
+            if trigger.head.dep_ == "relcl" and any(trigger.head.head in sent.doc[i].subtree for i in seen):
+                continue  # "publish a strategy, which will cover adults": describes the deed already found
             for action in [trigger.action, *coordinated(trigger.action)]:
                 action = purpose_target(action)
                 if action.i in seen:
