@@ -6,14 +6,14 @@ FUTURE_MODALS = {"will", "shall", "'ll", "wo", "sha"}
 HEDGE_MODALS = {"may", "might", "could"}
 
 # "intends to X", "plans to X", "is going to X", "is due to X": settled intentions.
-INTENT_LEMMAS = {"intend", "plan", "go", "due", "pledge", "promise", "undertake", "propose", "set", "schedule", "expect", "aim_to_deliver"}
+INTENT_LEMMAS = {"intend", "plan", "go", "due", "pledge", "promise", "undertake", "propose", "set", "schedule", "expect"}
 INTENT_NOUNS = {"commitment", "plan", "intention", "pledge", "promise", "proposal", "undertaking", "track"}
 # Verbs whose object can be a nominal commitment: "this included commitments to X".
 NOUN_HEAD_VERBS = {"include", "make", "announce", "set", "reaffirm", "restate", "fulfil", "deliver", "meet",
                    "honour", "have", "be", "give", "repeat", "confirm", "outline"}
 ONGOING_LEMMAS = {"continue", "keep"}
 HEDGE_LEMMAS = {"consider", "explore", "aim", "hope", "seek", "assess", "investigate", "examine", "evaluate",
-                "want", "wish", "try", "endeavour", "strive", "likely", "review_progressive"}
+                "want", "wish", "try", "endeavour", "strive", "likely"}
 # "we are considering the matter", "is looking at": hedges in the progressive.
 PROGRESSIVE_HEDGES = {"consider", "explore", "look", "review", "assess", "evaluate", "examine", "investigate"}
 # "will work with X to publish Y": the deed is in the purpose clause.
@@ -45,14 +45,6 @@ NOT_ONGOING_VERBS = {"be", "seem", "appear", "become", "mean", "include", "vary"
                      "see", "find", "grow", "rise", "fall", "increase", "decrease", "decline", "evolve",
                      "change", "empower", "face", "experience", "receive"}
 
-# "is committed to" + a deed is firm; + an aim or a value is none (the guideline's ruling).
-LAUNCH_VERBS = {
-    "introduce", "publish", "launch", "implement", "legislate", "establish", "create", "fund", "update",
-    "consult", "deliver", "build", "extend", "abolish", "repeal", "amend", "reform", "appoint", "release",
-    "hold", "open", "close", "end", "ban", "recruit", "invest", "spend", "allocate", "provide", "respond",
-    "complete", "commission", "produce", "issue", "lay", "enshrine", "pass", "host", "replace", "roll",
-    "set", "bring", "make", "hire", "train", "double", "halve", "scrap", "abolish",
-}
 # "committed to" + one of these is an aim or a value (none), unless dated or
 # quantified ("committed to achieving net zero by 2050" is a target, so firm).
 AIM_VERBS = {"achieve", "meet", "reach", "increase", "reduce", "raise", "lower", "cut", "improve", "eliminate",

@@ -138,3 +138,13 @@ def test_press_crawl_quotes_paraphrase_and_seen_url_memory(db_path, tmp_path):
     assert reported["publish new guidance for candidates on online abuse"] == 1
     assert reported["launch a consultation on electoral integrity"] == 0
     assert not [m for m in mentions if "bin" in m["source_id"]]  # a council's plans are not the Government's
+
+
+def test_a_page_that_is_not_a_feed_is_a_logged_incomplete_run(db_path, tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    with RecordedApi() as api:
+        feeds.write_text(f'[[feeds]]\nname = "wrong"\nurl = "{api.url}/pstw/topics/elections"\n')
+        result = run_cli("crawl", "press", "--feeds", feeds, "-s", "AUTOTHROTTLE_ENABLED=False", db=db_path, check=False)
+    assert result.returncode == 1 and "incomplete" in result.stderr
+    (rejection,) = sqlite_utils.Database(db_path)["rejections"].rows
+    assert "not a readable feed" in rejection["reason"]
