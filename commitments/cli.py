@@ -1,8 +1,6 @@
 """The `commitments` command: a thin shell over the library, one function a command."""
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -239,8 +237,13 @@ def extract(ctx, force, model, processes):
     database = _open(ctx)
     model = model or config.model_name()
     pending = len(documents_to_extract(database, extractor_version(model), force))
-    with click.progressbar(length=pending, label="Extracting", file=sys.stderr, show_pos=True) as bar:
-        counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes)
+    from extract.pipeline import ModelNotInstalled
+
+    try:
+        with click.progressbar(length=pending, label="Extracting", file=sys.stderr, show_pos=True) as bar:
+            counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes)
+    except ModelNotInstalled as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "
                f"{counts['commitments']} commitments", err=True)
 

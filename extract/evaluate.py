@@ -92,18 +92,19 @@ def assign_to_gold(mentions, spans) -> dict[int, list]:
     action (or, without one, its first character), else the one its sentence overlaps
     most. Splitters disagree on boundaries, e.g. after "hon."."""
     assigned: dict[int, list] = {i: [] for i in range(len(spans))}
-    for mention in mentions:
-        def overlap(span):
-            start, end, _ = span
-            return min(end, mention.sentence_end) - max(start, mention.sentence_start)
 
+    def overlap(span, mention) -> int:
+        start, end, _ = span
+        return min(end, mention.sentence_end) - max(start, mention.sentence_start)
+
+    for mention in mentions:
         anchor = mention.action_start if mention.action_start is not None else mention.sentence_start
         holding = [i for i, (start, end, _) in enumerate(spans) if start <= anchor < end]
         if holding:
             assigned[holding[0]].append(mention)
             continue
-        best = max(range(len(spans)), key=lambda i: (overlap(spans[i]), -i))
-        if overlap(spans[best]) > 0:
+        best = max(range(len(spans)), key=lambda i: (overlap(spans[i], mention), -i))
+        if overlap(spans[best], mention) > 0:
             assigned[best].append(mention)
     return assigned
 
@@ -119,7 +120,7 @@ def evaluate(rows: list[dict], model: str | None = None) -> Scores:
     documents = documents_from_gold(rows)
     scores = Scores()
     results = extract_many(((text, meta) for text, meta, _ in documents), model=model)
-    for (text, meta, spans), mentions in zip(documents, results):
+    for (_text, _meta, spans), mentions in zip(documents, results, strict=True):
         assigned = assign_to_gold(mentions, spans)
         for index, (start, end, gold) in enumerate(spans):
             overlapping = assigned[index]
