@@ -276,6 +276,9 @@ def trigger_at(token: Token) -> Trigger | None:
     if token.tag_ == "VBN" and token.lemma_ in cues.PROGRESSIVE_HEDGES and any(c.dep_ == "auxpass" for c in token.children) \
             and any(c.lower_ == "being" for c in token.children):
         return Trigger(token, token, hedged=True)  # "is being considered", "is being explored"
+    # "we keep under continuous review whether ...": present-tense review is a hedge
+    if lemma == "keep" and token.tag_ in {"VBP", "VBZ"} and under_review(token):
+        return Trigger(token, token, hedged=True)
     # "commitments to launch X", "no plans to change Y", "on track to agree Z"
     if lemma in cues.INTENT_NOUNS and token.pos_ == "NOUN":
         return noun_trigger(token)
@@ -380,8 +383,7 @@ def follow(trigger: Trigger) -> Trigger:
         if nxt is None:
             break
         token = nxt
-    if token.lemma_ == "keep" and any(c.lower_ == "under" and any(g.lower_ == "review" for g in c.children)
-                                      for c in token.children):
+    if token.lemma_ == "keep" and under_review(token):
         trigger.hedged = True  # "keep X under review"
     trigger.action = token
     # "it is highly likely that a cell will be stood up", "'Highly likely' cell will be used":
@@ -428,6 +430,10 @@ def purpose_target(token: Token) -> Token:
         if verb_like is not None:
             return verb_like
     return token
+
+
+def under_review(keep: Token) -> bool:
+    return any(c.lower_ == "under" and any(g.lemma_ == "review" for g in c.children) for c in keep.children)
 
 
 def negated_at(token: Token) -> bool:

@@ -47,6 +47,7 @@ def found(text, meta=ANSWER):
     ("We may review the threshold next year.", [("hedged", "review the threshold")]),
     ("The Department is looking at options for the depot.", [("hedged", "look at options for the depot")]),
     ("The programme aims to cut journey times.", [("hedged", "cut journey times")]),
+    ("We keep under continuous review whether the fares cap should change.", [("hedged", "keep under continuous review whether the fares cap should change")]),
 ])
 def test_forms_of_commitment(text, expected):
     assert found(text) == expected
