@@ -682,11 +682,18 @@ def make_mention(doc, sent, meta, kind, action, subject_owner, trigger=None) -> 
     )
 
 
+def bodies_named(doc: Doc) -> list[tuple[int, int, str]]:
+    """Every body the text names, found once per document."""
+    if "bodies" not in doc.user_data:
+        doc.user_data["bodies"] = gazetteer().find(doc.text)
+    return doc.user_data["bodies"]
+
+
 def speaking_owner(doc: Doc, sent: Span, meta: dict) -> str | None:
     """The body whose voice this is: the metadata's, else the nearest body the text names before it."""
     if meta.get("body"):
         return canonical_owner(meta["body"])
-    named = gazetteer().find(doc.text)
+    named = bodies_named(doc)
     before = [owner for start, _end, owner in named if start < sent.end_char]
     # A headline names its body only further down.
     return before[-1] if before else (named[0][2] if named else None)
