@@ -224,11 +224,15 @@ class CommitteeEvidenceSpider(SourceSpider):
             session.transcript_status = f"unreadable: {exc}"
         yield session
 
+    def document_lost(self, failure, key: str, status_field: str, what: str):
+        """A document that could not be fetched: the record is kept, with the reason, and so is a rejection."""
+        record = failure.request.cb_kwargs[key]
+        setattr(record, status_field, f"unavailable: {failure_reason(failure)}")
+        yield self.reject(failure.request.url, f"{what} {getattr(record, status_field)}", "", record.id)
+        yield record
+
     def transcript_failed(self, failure):
-        session = failure.request.cb_kwargs["session"]
-        session.transcript_status = f"unavailable: {failure_reason(failure)}"
-        yield self.reject(failure.request.url, f"transcript {session.transcript_status}", "", session.id)
-        yield session
+        yield from self.document_lost(failure, "session", "transcript_status", "transcript")
 
     # -- written evidence ---------------------------------------------------
 
@@ -268,10 +272,7 @@ class CommitteeEvidenceSpider(SourceSpider):
         yield submission
 
     def submission_pdf_failed(self, failure):
-        submission = failure.request.cb_kwargs["submission"]
-        submission.text_status = f"unavailable: {failure_reason(failure)}"
-        yield self.reject(failure.request.url, f"written evidence {submission.text_status} (no HTML, no PDF)", "", submission.id)
-        yield submission
+        yield from self.document_lost(failure, "submission", "text_status", "written evidence (no HTML, no PDF)")
 
     # -- publications -------------------------------------------------------
 
@@ -303,7 +304,4 @@ class CommitteeEvidenceSpider(SourceSpider):
         yield publication
 
     def publication_document_failed(self, failure):
-        publication = failure.request.cb_kwargs["publication"]
-        publication.document_status = f"unavailable: {failure_reason(failure)}"
-        yield self.reject(failure.request.url, f"publication document {publication.document_status}", "", publication.id)
-        yield publication
+        yield from self.document_lost(failure, "publication", "document_status", "publication document")
