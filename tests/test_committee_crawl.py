@@ -69,3 +69,15 @@ def test_election_cell_accepted_recommendations_and_sources_in_export(db_path):
     assert {r["report"] for r in accepted} == {"Digital Technology and the Resurrection of Trust"}
     assert any("digital imprints regime" in r["action"] for r in accepted)
     assert all(r["recommendation"] and r["commitment_id"] for r in accepted)
+
+
+def test_a_document_that_cannot_be_fetched_keeps_its_record(db_path):
+    with RecordedApi() as api:
+        api.queue_fault(r"^/api/Publications/9602/Document/", 404)
+        api.queue_fault(r"^/api/OralEvidence/9045/Document/", 500, times=5)
+        crawl(api, db_path)
+    database = sqlite_utils.Database(db_path)
+    assert database["publications"].get(9602)["document_status"] == "unavailable: HTTP 404"
+    assert database["oral_evidence"].get(9045)["transcript_status"] == "unavailable: HTTP 500"
+    reasons = {r["record_id"]: r["reason"] for r in database["rejections"].rows}
+    assert reasons["9602"].startswith("publication document unavailable") and "HTTP 500" in reasons["9045"]
