@@ -6,6 +6,7 @@ Articles already stored (by canonical or fetched URL) are not fetched again
 unless `refresh` is set: the seen-URL memory that makes a daily run cheap.
 """
 
+import json
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -56,8 +57,9 @@ class PressSpider(SourceSpider):
             tables = {r[0] for r in connection.execute("select name from sqlite_master where type = 'table'")}
             seen = set()
             if "articles" in tables:
-                for url, fetched in connection.execute("select url, fetched_url from articles"):
-                    seen |= {url, fetched}
+                # every address an article was reached by: its canonical URL, the URL fetched, and its aliases
+                for url, fetched, aliases in connection.execute("select url, fetched_url, aliases from articles"):
+                    seen |= {url, fetched, *json.loads(aliases or "[]")}
             ministers = [r[0] for r in connection.execute(
                 "select distinct m.name from members m join written_questions q on q.answering_member_id = m.id")] \
                 if {"members", "written_questions"} <= tables else []
