@@ -236,12 +236,12 @@ def extract(ctx, force, model, processes):
 
     database = _open(ctx)
     model = model or config.model_name()
-    pending = len(documents_to_extract(database, extractor_version(model), force))
+    pending = documents_to_extract(database, extractor_version(model), force)
     from extract.pipeline import ModelNotInstalled
 
     try:
-        with click.progressbar(length=pending, label="Extracting", file=sys.stderr, show_pos=True) as bar:
-            counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes)
+        with click.progressbar(length=len(pending), label="Extracting", file=sys.stderr, show_pos=True) as bar:
+            counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes, todo=pending)
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "

@@ -261,9 +261,7 @@ def trigger_at(token: Token) -> Trigger | None:
             return None  # "to enable them to continue to trade": no one's promise
         if token.tag_ == "VBG" and not progressive:
             return None  # "those seeking to renew visas": not the speaker's plan
-        if token.tag_ == "VBN" and lemma == "expect":
-            return follow(Trigger(token, token, hedged=True))  # "is expected to"
-        return follow(Trigger(token, token))
+        return follow(Trigger(token, token))  # follow() hedges "is expected to"
     if token.tag_ == "VBG" and progressive and token.dep_ in {"ROOT", "conj", "ccomp"}:
         # "we are considering the matter", "a framework is being explored"
         if lemma in cues.PROGRESSIVE_HEDGES and lower != "looking" or (lemma == "look" and any(c.lower_ == "at" for c in token.children)):
@@ -367,8 +365,8 @@ def follow(trigger: Trigger) -> Trigger:
         trigger.negated |= negated_at(token)
         trigger.hedged |= token.lemma_ in cues.HEDGE_LEMMAS
         trigger.ongoing |= token.lemma_ in cues.ONGOING_LEMMAS
-        if token.lemma_ == "expect" and token.tag_ in {"VBN"}:
-            trigger.hedged = True
+        if token.lemma_ == "expect" and token.tag_ == "VBN":
+            trigger.hedged = True  # "is expected to publish"
         nxt = None
         if token.lemma_ in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS | {"want", "like", "be", "able"}:
             nxt = xcomp(token)

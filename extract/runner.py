@@ -39,10 +39,13 @@ def mention_id(document_id: str, mention) -> str:
 
 
 def run_extraction(db: sqlite_utils.Database, model: str, force: bool = False,
-                   progress: Callable[[int], None] | None = None, n_process: int = 1) -> dict:
-    """Extract what needs it, then regroup commitments. Returns counts."""
+                   progress: Callable[[int], None] | None = None, n_process: int = 1,
+                   todo: list[dict] | None = None) -> dict:
+    """Extract what needs it (or `todo`, when the caller already selected it), then regroup
+    commitments. Returns counts."""
     version = extractor_version(model)
-    todo = documents_to_extract(db, version, force)
+    if todo is None:
+        todo = documents_to_extract(db, version, force)
     counts = {"documents": len(todo), "mentions": 0}
     if todo:
         # Imported here so that a run with nothing to do never loads spaCy.
