@@ -1,0 +1,145 @@
+"""The labelled corpus of real answers: how its sentences were chosen and split.
+
+    python -m extract.gold_corpus build ../shared/real extract/gold
+
+Answers are drawn at random (seeded) from the real months in `../shared/real`
+(Commons written answers tabled in Dec 2023 and Jul 2024, whole texts only;
+Commons and Lords written answers and statements of 26-29 Oct 2009), until
+each stratum has its quota of sentences. A random third of the answers, drawn
+before any label is read, is the test split. Writes `documents.jsonl` (one
+answer: its text as the store would hold it, metadata, split and provenance)
+and `sentences.jsonl` (one unit to label: the answer's id, index and the
+character span in the answer's text).
+"""
+
+import json
+import random
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+from db.documents import html_to_text
+from spiders.parlparse import parse_file
+from spiders.written_questions import parse_question
+
+SEED = 20261123
+QUOTAS = {  # stratum -> sentences
+    "commons-2023-12": 1000,
+    "commons-2024-07": 1000,
+    "commons-2009-10": 650,
+    "lords-2009-10": 450,
+    "statements-2009-10": 300,
+}
+TEST_SHARE = 1 / 3
+
+# Full stops that end no sentence: honorifics, "No. 10", initials, "e.g.".
+_NO_BREAK = re.compile(r"(?:\b(?:hon|Hon|Rt|rt|No|no|Nos|Mr|Mrs|Ms|Dr|St|Sir|Cllr|Gov|para|paras|vol|col|cols|"
+                       r"Art|art|cf|approx|etc|Ltd|Co|Inc|Prof|Sen|Jr|Sr|fig|Fig|Cm|HC|op|cit|viz|ie|eg)"
+                       r"|\b[A-Z]|\be\.g|\bi\.e)\.$")
+_BREAK = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9£])")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a text held a paragraph a line."""
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        start = 0
+        for match in _BREAK.finditer(line):
+            if _NO_BREAK.search(line[start:match.start()].rstrip("\"”’)")):
+                continue
+            spans.append((offset + start, offset + match.start()))
+            start = match.end()
+        if line[start:].strip():
+            spans.append((offset + start, offset + len(line)))
+        offset += len(line) + 1
+    return [(s, e) for s, e in spans if re.search(r"[A-Za-z]{2}", text[s:e])]
+
+
+def _table_row(sentence: str) -> bool:
+    # A row of a table (cells joined by " | ") holds figures, not sentences.
+    return sentence.count(" | ") >= 2
+
+
+def recent_answers(real: Path, month: str) -> list[dict]:
+    """Dec 2023 / Jul 2024: answers whose whole text we have (uncut in the list, or the detail's)."""
+    values = [entry["value"] for entry in json.loads((real / f"mysociety-wq-commons-tabled-{month}.list.json").read_text())]
+    connection = sqlite3.connect(f"file:{real / f'mysociety-wq-commons-tabled-{month}.longform.sqlite'}?mode=ro", uri=True)
+    longform = {str(k if isinstance(k, str) else k.decode()): json.loads(v)
+                for k, v in connection.execute("select key, value from Dict")}
+    answers = []
+    for value in values:
+        full = longform.get(str(value["id"]))
+        answer_html = (full or {}).get("answer_text") or value.get("answerText") or ""
+        if not full and answer_html.rstrip().endswith("..."):
+            continue  # cut, and no detail recorded
+        if not answer_html or value.get("answerIsHolding"):
+            continue
+        question = parse_question({**value, "answerText": answer_html,
+                                   "questionText": (full or {}).get("question_text") or value.get("questionText")})
+        answers.append({
+            "doc_id": f"wq:{question.id}", "source": "written_question", "house": question.house,
+            "date": question.date_answered, "body": question.answering_body, "minister_id": question.answering_member_id,
+            "minister": None, "heading": question.heading, "question": question.question_text,
+            "text": html_to_text(answer_html),
+            "provenance": f"../shared/real/mysociety-wq-commons-tabled-{month}.list.json"
+                          + (" + .longform.sqlite" if full else ""),
+        })
+    return answers
+
+
+def hansard_records(real: Path, prefix: str) -> list[dict]:
+    records = []
+    for path in sorted(real.glob(f"twfy-{prefix}2009-*.xml")):
+        for record in parse_file(path.read_bytes(), path.name.removeprefix("twfy-")):
+            text = html_to_text(record["text_html"])
+            if not text:
+                continue
+            records.append({
+                "doc_id": f"hansard:{record['id']}", "source": f"hansard_{record['kind']}", "house": record["house"],
+                "date": record["date"], "body": record["department"], "minister": record["speaker"],
+                "heading": record["heading"], "question": " ".join(q["text"] for q in record["questions"]),
+                "text": text, "provenance": f"../shared/real/{path.name}",
+            })
+    return records
+
+
+def build(real: Path, out: Path) -> dict:
+    rng = random.Random(SEED)
+    strata = {
+        "commons-2023-12": recent_answers(real, "2023-12"),
+        "commons-2024-07": recent_answers(real, "2024-07"),
+        "commons-2009-10": hansard_records(real, "answers"),
+        "lords-2009-10": hansard_records(real, "lordswrans"),
+        "statements-2009-10": hansard_records(real, "ministerial") + hansard_records(real, "lordswms"),
+    }
+    documents, sentences = [], []
+    for stratum, pool in strata.items():
+        rng.shuffle(pool)
+        count = 0
+        for document in pool:
+            if count >= QUOTAS[stratum]:
+                break
+            spans = [(s, e) for s, e in split_sentences(document["text"]) if not _table_row(document["text"][s:e])]
+            if not spans:
+                continue
+            # The split is drawn per answer, before any label exists.
+            document = {**document, "stratum": stratum, "split": "test" if rng.random() < TEST_SHARE else "dev"}
+            documents.append(document)
+            for index, (start, end) in enumerate(spans):
+                sentences.append({"doc_id": document["doc_id"], "index": index, "start": start, "end": end,
+                                  "sentence": document["text"][start:end]})
+            count += len(spans)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "documents.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents))
+    (out / "sentences.jsonl").write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sentences))
+    split_of = {d["doc_id"]: d["split"] for d in documents}
+    return {"documents": len(documents), "sentences": len(sentences),
+            "test_sentences": sum(split_of[s["doc_id"]] == "test" for s in sentences)}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] != "build":
+        sys.exit("usage: python -m extract.gold_corpus build REAL_DIR OUT_DIR")
+    print(build(Path(sys.argv[2]), Path(sys.argv[3])))
