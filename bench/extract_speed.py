@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
 
-from commitments import config  # noqa: E402
-from db.documents import html_to_text  # noqa: E402
+from common import config  # noqa: E402
+from common.text import html_to_text  # noqa: E402
 from extract.pipeline import extract_many  # noqa: E402
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from commitments import config
+from common import config
 
 EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind", "action",
                  "owner", "person", "deadline", "deadline_text")
@@ -73,14 +73,12 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
 
 def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **spider_args):
     from commitments.crawl import INCREMENTAL_ARGS, SPIDERS, CrawlError, incremental_since, parse_setting_pairs, run_crawl
-    from spiders.parliament import check_date
+    from common.dates import check_window
 
     spider, api_setting = SPIDERS[command]
     db_path = ctx.obj["db_path"]
     try:
-        since, until = check_date(since, "--since"), check_date(until, "--until")
-        if since and until and since > until:
-            raise CrawlError(f"--since {since} is after --until {until}")
+        since, until = check_window(since, until, ("--since", "--until"))
         if since is None:
             since = incremental_since(db_path, spider)
             spider_args.update(INCREMENTAL_ARGS[spider])
@@ -286,7 +284,7 @@ def extract_text(file, owner, speaker, date, model):
       commitments extract-text --owner "Cabinet Office" --date 2019-11-05 answer.txt
     """
     from extract.pipeline import ModelNotInstalled, extract_mentions
-    from spiders.parliament import check_date
+    from common.dates import check_date
 
     try:
         date = check_date(date, "--date")

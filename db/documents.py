@@ -1,46 +1,7 @@
-"""Text-bearing records as `documents` rows: plain text from HTML and the content hash."""
+"""Text-bearing records as `documents` rows, with the content hash that decides re-extraction."""
 
 import hashlib
 import json
-import re
-
-from lxml import html as lxml_html
-
-_BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "br"}
-_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
-
-
-def html_to_text(markup: str | None) -> str:
-    """Plain text of an answer's HTML: one paragraph or list item a line.
-
-    Block boundaries become line breaks so that the sentence splitter never
-    joins the last words of one paragraph to the first of the next, and list
-    items stay recognisable as items under their lead-in.
-    """
-    if not markup or not markup.strip():
-        return ""
-    if "<" not in markup:
-        return _tidy(markup)
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
-    for bad in root.xpath(".//script|.//style"):
-        bad.drop_tree()
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        tag = el.tag.lower()
-        if tag == "li":
-            el.text = "\n- " + (el.text or "")
-        elif tag in _BLOCK_TAGS:
-            el.text = "\n" + (el.text or "")
-            el.tail = "\n" + (el.tail or "")
-        elif tag in {"td", "th"}:
-            el.tail = " | " + (el.tail or "")
-    return _tidy(root.text_content())
-
-
-def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 def content_hash(text: str, **metadata) -> str:

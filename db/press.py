@@ -9,7 +9,7 @@ import json
 
 from db.documents import encode_json, save_document
 from db.store_common import upsert_columns
-from extract.owners import gazetteer
+from common.gazetteer import gazetteer
 
 
 def _article(db, record: dict) -> None:

@@ -13,7 +13,8 @@ import sqlite_utils
 
 from db.committees import COMMITTEE_SAVERS
 from db.press import PRESS_SAVERS
-from db.documents import encode_json, html_to_text, save_document
+from common.text import html_to_text
+from db.documents import encode_json, save_document
 
 
 class RecordError(ValueError):

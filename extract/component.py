@@ -17,11 +17,11 @@ from spacy.tokens import Doc, Span, Token
 
 from extract import cues
 from extract.deadlines import find_deadline, resolve_deadline
-from extract.owners import as_date, canonical_owner, gazetteer
+from common.dates import as_date
+from common.kinds import KIND_ORDER, TRACKABLE
+from common.gazetteer import canonical_owner, gazetteer
 from extract.speakers import speaker_context
 
-KIND_ORDER = ["firm", "conditional", "ongoing", "negative", "hedged", "procedural"]
-TRACKABLE = {"firm", "conditional"}
 _PROCEDURAL = re.compile("|".join(cues.PROCEDURAL_PATTERNS), re.IGNORECASE)
 _QUESTION = re.compile(r"^\W*to ask\b", re.IGNORECASE)
 _FURNITURE = re.compile("|".join(cues.FURNITURE_PATTERNS), re.IGNORECASE)

@@ -11,9 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extract.component import KIND_ORDER, TRACKABLE
-
-KINDS = KIND_ORDER + ["none"]
+from common.kinds import KIND_ORDER, TRACKABLE
 
 
 @dataclass

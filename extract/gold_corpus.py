@@ -19,7 +19,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from db.documents import html_to_text
+from common.text import html_to_text
 from spiders.parlparse import parse_file
 from spiders.written_questions import parse_question
 

@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 
 import extract.component  # noqa: F401  (registers the factory and Doc extensions)
-from commitments import config
+from common import config
 from extract.component import Mention
 
 

@@ -10,7 +10,8 @@ from collections.abc import Callable
 import sqlite_utils
 
 from extract import EXTRACTOR_VERSION
-from extract.track import TRACKED_KINDS, commitment_rows
+from common.kinds import TRACKED
+from extract.track import commitment_rows
 
 BATCH = 64
 
@@ -96,10 +97,10 @@ def _save(db, batch, version: str) -> int:
 
 def regroup(db: sqlite_utils.Database) -> int:
     """Recompute `commitments` and each mention's `commitment_id` from all mentions."""
-    placeholders = ",".join("?" for _ in TRACKED_KINDS)
+    placeholders = ",".join("?" for _ in TRACKED)
     mentions = list(db.query(
         f"select id, owner, action, date, kind, deadline from mentions where kind in ({placeholders})",
-        TRACKED_KINDS,
+        TRACKED,
     ))
     rows, assignment = commitment_rows(mentions)
     with db.conn:

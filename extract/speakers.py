@@ -9,7 +9,7 @@ a named speaker is that speaker.
 from spacy.tokens import Doc, Span
 
 from extract import cues
-from extract.owners import gazetteer
+from common.gazetteer import gazetteer
 
 PRONOUNS = {"he", "she", "they"}
 # How far (characters) a body may stand from a person's name in the sentence

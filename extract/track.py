@@ -13,7 +13,6 @@ STOPWORDS = {
     "a", "an", "the", "of", "on", "for", "to", "in", "and", "or", "with", "by", "at", "from",
     "its", "their", "our", "this", "that", "these", "those", "new", "all", "any", "as", "be",
 }
-TRACKED_KINDS = ("firm", "conditional", "ongoing")
 MIN_OVERLAP = 0.75
 
 

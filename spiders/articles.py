@@ -10,7 +10,7 @@ import dateparser
 import trafilatura
 from lxml import html as lxml_html
 
-from extract.owners import gazetteer
+from common.gazetteer import gazetteer
 
 ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "pressrelease"}
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
-from db.documents import html_to_text
+from common.text import html_to_text
 
 _QUESTION = re.compile(r"^\s*(Q\s?\d+)\s*[.:]?\s*", re.IGNORECASE)
 _MEMBER_TITLES = re.compile(r"^(the chair|chair|lord|lady|baroness|viscount|earl|bishop|the lord|mr|mrs|ms|dr|sir|dame)\b",

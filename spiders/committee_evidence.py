@@ -12,14 +12,14 @@ import json
 
 import scrapy
 
-from extract.owners import gazetteer
+from common.gazetteer import gazetteer
 from spiders.base import SourceSpider, failure_reason
 from spiders.committee_documents import (
     DocumentError, decode_document, document_text, is_member, parse_government_response,
     parse_recommendations, parse_transcript,
 )
 from spiders.items import Committee, OralEvidenceSession, Publication, WrittenEvidence
-from spiders.parliament import check_date, iso_date
+from common.dates import check_window, iso_date
 
 PUBLIC = "https://committees.parliament.uk"
 
@@ -162,10 +162,7 @@ class CommitteeEvidenceSpider(SourceSpider):
     def __init__(self, committee=None, since=None, until=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.committees = [int(c) for c in str(committee or "").split(",") if c.strip()]
-        self.since = check_date(since, "since")
-        self.until = check_date(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        self.since, self.until = check_window(since, until)
         self.run_params = {"committee": committee, "since": self.since, "until": self.until}
 
     # -- paging -------------------------------------------------------------

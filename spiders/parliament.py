@@ -6,11 +6,11 @@ about 255 characters ending in "...": a record with a cut text is completed
 from its detail endpoint, and only such records are.
 """
 
-import datetime as dt
 import json
 
 import scrapy
 
+from common.dates import check_window
 from spiders.base import SourceSpider, failure_reason
 
 CUT_MARK = "..."
@@ -21,22 +21,6 @@ CUT_MIN_LENGTH = 240
 
 def is_cut(text: str | None) -> bool:
     return bool(text) and text.rstrip().endswith(CUT_MARK) and len(text) >= CUT_MIN_LENGTH
-
-
-def iso_date(value: str | None) -> str | None:
-    """'2021-02-01T00:00:00' -> '2021-02-01'; anything unparseable is an error for the caller."""
-    if not value:
-        return None
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-
-
-def check_date(value: str | None, name: str) -> str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 class ParliamentListSpider(SourceSpider):
@@ -50,10 +34,7 @@ class ParliamentListSpider(SourceSpider):
     def __init__(self, since=None, until=None, date_field=None, house=None,
                  answering_body=None, search_term=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.since = check_date(since, "since")
-        self.until = check_date(until, "until")
-        if self.since and self.until and self.since > self.until:
-            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        self.since, self.until = check_window(since, until)
         # Several fields (comma-separated) make one list crawl per field: an
         # incremental run asks for what was answered, tabled or corrected since.
         fields = (date_field or next(iter(self.date_params))).split(",")

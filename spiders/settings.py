@@ -1,6 +1,6 @@
 """Scrapy settings: polite by default. Every API root is a setting (override with -s)."""
 
-from commitments import config
+from common import config
 
 BOT_NAME = "commitments"
 SPIDER_MODULES = ["spiders.written_questions", "spiders.written_statements", "spiders.committee_evidence",

@@ -7,7 +7,8 @@
 import dataclasses
 
 from spiders.items import WrittenQuestion
-from spiders.parliament import ParliamentListSpider, iso_date
+from common.dates import iso_date
+from spiders.parliament import ParliamentListSpider
 
 PUBLIC_URL = "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
 

@@ -6,7 +6,8 @@
 import dataclasses
 
 from spiders.items import WrittenStatement
-from spiders.parliament import ParliamentListSpider, iso_date
+from common.dates import iso_date
+from spiders.parliament import ParliamentListSpider
 
 PUBLIC_URL = "https://questions-statements.parliament.uk/written-statements/detail/{date}/{uin}"
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from extract.deadlines import find_deadline, resolve_deadline
-from extract.owners import canonical_owner
+from common.gazetteer import canonical_owner
 from extract.pipeline import extract_mentions
 
 ANSWER = {"body": "Cabinet Office", "person": "Earl Howe", "date": "2019-11-05"}

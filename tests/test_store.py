@@ -5,7 +5,7 @@ import json
 import sqlite_utils
 
 import db
-from db.documents import html_to_text
+from common.text import html_to_text
 from spiders.items import Rejection
 from spiders.written_questions import parse_question
 from spiders.written_statements import parse_statement

@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from commitments.demo.pdf import text_pdf
-from db.documents import html_to_text
+from common.text import html_to_text
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 LIST_CUT_AT = 255  # the real list endpoints cut to about 255 characters + "..."

@@ -1,12 +1,16 @@
-"""Owners: public bodies in canonical form, from a gazetteer kept as data (gazetteer.json)."""
+"""Public bodies in canonical form, from a gazetteer kept as data (gazetteer.json).
 
-import datetime as dt
+Used by the spiders (who speaks for which body), the store (a press release
+speaks for its department) and the extractor (owners).
+"""
+
 import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
 GAZETTEER_PATH = Path(__file__).with_name("gazetteer.json")
+
 
 class Gazetteer:
     def __init__(self, data: dict):
@@ -57,14 +61,3 @@ def canonical_owner(name: str | None) -> str | None:
         return None
     return gazetteer().canonical_name(name) or name.strip()
 
-
-def as_date(value) -> dt.date | None:
-    """A document's date as a date, from an ISO string or a date; None when absent or unreadable."""
-    if not value:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
