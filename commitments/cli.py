@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from common import config
+from spiders import date_fields
 
 EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind", "action",
                  "owner", "person", "deadline", "deadline_text")
@@ -30,9 +31,20 @@ def cli(ctx, db_path):
 
 
 def _open(ctx):
+    """The store, for a command that writes."""
     import db
 
     return db.open_db(ctx.obj["db_path"])
+
+
+def _read(ctx):
+    """The store, read-only, for a command that only reads: a missing file is an error, never created."""
+    import db
+
+    try:
+        return db.read_db(ctx.obj["db_path"])
+    except db.StoreNotFound as exc:
+        raise click.ClickException(f"{exc}: run a crawl or `commitments demo` first, or give --db PATH") from None
 
 
 # -- crawl -------------------------------------------------------------------
@@ -72,8 +84,9 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
 
 
 def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **spider_args):
-    from commitments.crawl import INCREMENTAL_ARGS, SPIDERS, CrawlError, incremental_since, parse_setting_pairs, run_crawl
+    from commitments.crawl import SPIDERS, CrawlError, incremental_since, parse_setting_pairs, run_crawl
     from common.dates import check_window
+    from spiders.date_fields import incremental_date_field
 
     spider, api_setting = SPIDERS[command]
     db_path = ctx.obj["db_path"]
@@ -81,7 +94,8 @@ def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **sp
         since, until = check_window(since, until, ("--since", "--until"))
         if since is None:
             since = incremental_since(db_path, spider)
-            spider_args.update(INCREMENTAL_ARGS[spider])
+            if incremental_date_field(spider):
+                spider_args["date_field"] = incremental_date_field(spider)
             click.echo(f"Incremental crawl: what is new or changed since {since}", err=True)
         overrides = parse_setting_pairs(settings)
     except (CrawlError, ValueError) as exc:
@@ -109,7 +123,7 @@ def _report_crawl(spider: str, stats: dict, db_path: str) -> None:
 
 
 @crawl.command("written-questions")
-@_crawl_options(("answered", "tabled"))
+@_crawl_options(tuple(date_fields.WRITTEN_QUESTIONS))
 @click.pass_context
 def crawl_written_questions(ctx, answering_bodies, **options):
     """Written questions and answers, both Houses.
@@ -123,7 +137,7 @@ def crawl_written_questions(ctx, answering_bodies, **options):
 
 
 @crawl.command("written-statements")
-@_crawl_options(("made",))
+@_crawl_options(tuple(date_fields.WRITTEN_STATEMENTS))
 @click.pass_context
 def crawl_written_statements(ctx, answering_bodies, **options):
     """Written ministerial statements, by the date made.
@@ -230,11 +244,12 @@ def extract(ctx, force, model, processes):
     A re-run over unchanged documents does no NLP work. A new extractor
     version or model re-extracts everything.
     """
-    from extract.runner import documents_to_extract, extractor_version, run_extraction
+    import db
+    from extract.runner import extractor_version, run_extraction
 
     database = _open(ctx)
     model = model or config.model_name()
-    pending = documents_to_extract(database, extractor_version(model), force)
+    pending = db.pending_documents(database, extractor_version(model), force)
     from extract.pipeline import ModelNotInstalled
 
     try:
@@ -261,12 +276,9 @@ def export_mentions(ctx, kind):
     Example:
       commitments export mentions --kind firm > firm.jsonl
     """
-    database = _open(ctx)
-    where, params = "", []
-    if kind:
-        where = f"where kind in ({','.join('?' for _ in kind)})"
-        params = list(kind)
-    for row in database.query(f"select * from mentions {where} order by date, document_id, sentence_start", params):
+    import db
+
+    for row in db.mentions(_read(ctx), tuple(kind)):
         click.echo(json.dumps({field: row[field] for field in EXPORT_FIELDS}, ensure_ascii=False))
 
 
@@ -338,7 +350,7 @@ def build_site(ctx, out):
     """
     from commitments.site import build_site as render
 
-    index = render(_open(ctx), Path(out))
+    index = render(_read(ctx), Path(out))
     click.echo(f"site written: {index}", err=True)
 
 

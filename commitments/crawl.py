@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-import sqlite_utils
+import db
 
 # command -> (spider, the setting its --api-url overrides)
 SPIDERS = {
@@ -17,34 +17,20 @@ SPIDERS = {
     "press": ("press", None),
 }
 
-# What an incremental run asks for besides `since`: for written questions,
-# everything answered, tabled or corrected since the last complete run.
-INCREMENTAL_ARGS = {
-    "written_questions": {"date_field": "answered,tabled,corrected"},
-    "written_statements": {"date_field": "made"},
-    "committee_evidence": {},
-}
-
 
 class CrawlError(Exception):
     pass
 
 
-def last_finished_run(db_path: str, spider: str) -> str | None:
-    """Start time (ISO) of the last crawl of `spider` that finished cleanly, or None."""
-    if not Path(db_path).exists():
-        return None
-    db = sqlite_utils.Database(db_path)
-    if "crawl_runs" not in db.table_names():
-        return None
-    row = db.execute(
-        "select max(started) from crawl_runs where spider = ? and status = 'finished'", [spider]
-    ).fetchone()
-    return row[0]
-
-
 def incremental_since(db_path: str, spider: str) -> str:
-    started = last_finished_run(db_path, spider)
+    """The `since` of an incremental run: the day before the last complete run started."""
+    try:
+        database = db.read_db(db_path)
+    except db.StoreNotFound:
+        started = None
+    else:
+        started = db.last_finished_run(database, spider)
+        database.close()
     if started is None:
         raise CrawlError(
             f"no earlier complete crawl of {spider} in {db_path}: give --since YYYY-MM-DD for the first run"

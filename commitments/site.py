@@ -6,22 +6,12 @@ from pathlib import Path
 import jinja2
 import sqlite_utils
 
+import db as store
+from common.kinds import TRACKABLE
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates" / "site"
 ASSETS = ROOT / "site"
-
-
-def load_commitments(db: sqlite_utils.Database) -> list[dict]:
-    commitments = list(db.query("select * from commitments order by first_date, id"))
-    by_commitment: dict[str, list[dict]] = {}
-    for mention in db.query(
-        """select m.*, d.title as document_title from mentions m join documents d on d.id = m.document_id
-           where m.commitment_id is not null order by m.date, m.id"""
-    ):
-        by_commitment.setdefault(mention["commitment_id"], []).append(mention)
-    for commitment in commitments:
-        commitment["mentions"] = by_commitment.get(commitment["id"], [])
-    return commitments
 
 
 def build_site(db: sqlite_utils.Database, out: Path) -> Path:
@@ -32,13 +22,11 @@ def build_site(db: sqlite_utils.Database, out: Path) -> Path:
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
-    commitments = load_commitments(db)
-    trackable = [c for c in commitments if c["kind"] in ("firm", "conditional")]
+    commitments = store.commitments_with_mentions(db)
     counts = {
-        "documents": db["documents"].count,
-        "mentions": db["mentions"].count,
+        **store.table_counts(db, "documents", "mentions"),
         "commitments": len(commitments),
-        "trackable": len(trackable),
+        "trackable": sum(c["kind"] in TRACKABLE for c in commitments),
     }
     (out / "commitment").mkdir(exist_ok=True)
     index = out / "index.html"

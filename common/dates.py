@@ -38,3 +38,8 @@ def as_date(value) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def now_iso() -> str:
+    """The current UTC time, to the second, for bookkeeping columns."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()

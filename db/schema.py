@@ -4,9 +4,9 @@ Table and column names here are a public interface: researchers write SQL
 against them, so rename nothing without a migration note in the README.
 """
 
-from pathlib import Path
-
 import sqlite_utils
+
+from common.kinds import TRACKABLE, sql_list
 
 TABLES: dict[str, dict] = {
     "documents": dict(
@@ -151,11 +151,11 @@ FTS = {
 VIEWS = {
     # One row a trackable commitment mention, newest first: the view most
     # readers want before they learn the schema.
-    "trackable_mentions": """
+    "trackable_mentions": f"""
         select m.date, m.owner, m.person, m.kind, m.action, m.deadline, m.sentence,
                m.source, m.source_url, m.commitment_id, m.document_id
         from mentions m
-        where m.kind in ('firm', 'conditional')
+        where m.kind in {sql_list(TRACKABLE)}
         order by m.date desc
     """,
     # What each committee recommended and what the Government promised in reply.
@@ -178,16 +178,6 @@ VIEWS = {
         left join members answering on answering.id = q.answering_member_id
     """,
 }
-
-
-def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating the folder if needed) the SQLite file with its full shape."""
-    path = Path(path)
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    ensure_db_shape(db)
-    return db
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:

@@ -4,25 +4,22 @@ Records are plain dicts with a `record_type` (what the spiders yield, and what
 `commitments load FILE.jsonl` reads), so storage is tested without a crawl.
 """
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlite_utils
 
-from db.committees import COMMITTEE_SAVERS
-from db.press import PRESS_SAVERS
+from common.dates import now_iso
 from common.text import html_to_text
+from db.committees import COMMITTEE_SAVERS
 from db.documents import encode_json, save_document
+from db.press import PRESS_SAVERS
 
 
 class RecordError(ValueError):
     """A record that cannot be stored: the caller logs it as a rejection."""
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str, int]:
@@ -129,75 +126,66 @@ def _keep_full_text(db, table: str, row_id, text_column: str, incoming: dict, fl
     return bool(stored[text_column]) and html_to_text(stored[text_column]).startswith(html_to_text(prefix)[:100])
 
 
-def _written_question(db, record: dict) -> None:
-    for member in ("asking_member", "answering_member", "correcting_member"):
-        save_member(db, record.get(member))
+@dataclass(frozen=True)
+class ParliamentRecord:
+    """How a Parliament API record is stored: its table, its text and cut flag, its
+    members, and which of its fields make its `documents` row."""
+
+    table: str
+    text: str
+    cut_flag: str
+    members: dict  # record field holding a member object -> the column for its id
+    title: str
+    date: str
+    member: str  # the record field of the member who speaks
+
+
+WRITTEN_QUESTION = ParliamentRecord(
+    "written_questions", text="answer_html", cut_flag="answer_truncated",
+    members={"asking_member": "asking_member_id", "answering_member": "answering_member_id",
+             "correcting_member": "correcting_member_id"},
+    title="heading", date="date_answered", member="answering_member")
+WRITTEN_STATEMENT = ParliamentRecord(
+    "written_statements", text="text_html", cut_flag="text_truncated", members={"member": "member_id"},
+    title="title", date="date_made", member="member")
+
+
+def _parliament_record(db, record: dict, spec: ParliamentRecord) -> None:
+    for field in spec.members:
+        save_member(db, record.get(field))
     save_body(db, record.get("answering_body_id"), record.get("answering_body"))
-    row = {column: record.get(column) for column in db["written_questions"].columns_dict}  # absent -> null
-    row["asking_member_id"] = record.get("asking_member_id") or (record.get("asking_member") or {}).get("id")
-    row["answering_member_id"] = record.get("answering_member_id") or (record.get("answering_member") or {}).get("id")
-    row["correcting_member_id"] = record.get("correcting_member_id") or (record.get("correcting_member") or {}).get("id")
-    if _keep_full_text(db, "written_questions", record["id"], "answer_html", record, "answer_truncated"):
-        for column in ("answer_html", "answer_truncated"):
+    row = {column: record.get(column) for column in db[spec.table].columns_dict}  # absent -> null
+    for field, column in spec.members.items():
+        row[column] = record.get(column) or (record.get(field) or {}).get("id")
+    if _keep_full_text(db, spec.table, record["id"], spec.text, record, spec.cut_flag):
+        for column in (spec.text, spec.cut_flag):
             row.pop(column)
     encode_json(row)
-    db["written_questions"].upsert(row, pk="id")
-    stored = db["written_questions"].get(record["id"])
-    answering = record.get("answering_member") or {}
-    text = html_to_text(stored["answer_html"])
+    db[spec.table].upsert(row, pk="id")
+    stored = db[spec.table].get(record["id"])
+    text = html_to_text(stored[spec.text])
     if record.get("is_withdrawn") or not text:
         return
     save_document(
         db,
-        source="written_question",
+        source=spec.table.removesuffix("s"),
         source_id=record["id"],
         source_url=record.get("url"),
-        title=record.get("heading"),
-        date=record.get("date_answered"),
+        title=record.get(spec.title),
+        date=record.get(spec.date),
         house=record.get("house"),
         body=record.get("answering_body"),
         body_id=record.get("answering_body_id"),
-        person=answering.get("name"),
-        person_id=row["answering_member_id"],
+        person=(record.get(spec.member) or {}).get("name"),
+        person_id=row[spec.members[spec.member]],
         text=text,
-        text_truncated=stored["answer_truncated"],
-    )
-
-
-def _written_statement(db, record: dict) -> None:
-    save_member(db, record.get("member"))
-    save_body(db, record.get("answering_body_id"), record.get("answering_body"))
-    row = {column: record.get(column) for column in db["written_statements"].columns_dict}
-    row["member_id"] = record.get("member_id") or (record.get("member") or {}).get("id")
-    if _keep_full_text(db, "written_statements", record["id"], "text_html", record, "text_truncated"):
-        for column in ("text_html", "text_truncated"):
-            row.pop(column)
-    encode_json(row)
-    db["written_statements"].upsert(row, pk="id")
-    stored = db["written_statements"].get(record["id"])
-    text = html_to_text(stored["text_html"])
-    if not text:
-        return
-    save_document(
-        db,
-        source="written_statement",
-        source_id=record["id"],
-        source_url=record.get("url"),
-        title=record.get("title"),
-        date=record.get("date_made"),
-        house=record.get("house"),
-        body=record.get("answering_body"),
-        body_id=record.get("answering_body_id"),
-        person=(record.get("member") or {}).get("name") or record.get("member_name"),
-        person_id=row["member_id"],
-        text=text,
-        text_truncated=stored["text_truncated"],
+        text_truncated=stored[spec.cut_flag],
     )
 
 
 _SAVERS = {
-    "written_question": _written_question,
-    "written_statement": _written_statement,
+    "written_question": lambda db, record: _parliament_record(db, record, WRITTEN_QUESTION),
+    "written_statement": lambda db, record: _parliament_record(db, record, WRITTEN_STATEMENT),
     "rejection": _rejection_record,
     **COMMITTEE_SAVERS,
     **PRESS_SAVERS,

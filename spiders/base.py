@@ -14,6 +14,10 @@ def failure_reason(failure) -> str:
     return f"HTTP {response.status}" if response is not None else repr(failure.value)
 
 
+# What a parser raises on a record that is not the shape it expects.
+PARSE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+
+
 class SourceSpider(scrapy.Spider):
     source: str  # the `documents.source`-style name used in rejections and stats
     api_setting: str  # the setting that holds the API root
@@ -78,6 +82,16 @@ class SourceSpider(scrapy.Spider):
         """A list page that could not be read: the run is incomplete, so no
         incremental run may start from it."""
         self.crawler.stats.inc_value(f"{self.source}/lost_list_pages")
+
+    def parse_or_reject(self, parse, item, page_url: str, record_id=None):
+        """(record, None), or (None, the rejection saying why) for an item `parse` cannot read."""
+        try:
+            return parse(item), None
+        except PARSE_ERRORS as exc:
+            if record_id is None and isinstance(item, dict):
+                record_id = item.get("id")
+            return None, self.reject(page_url, f"cannot parse record: {exc!r}", json.dumps(item, default=str)[:1000],
+                                     record_id)
 
     def reject(self, url, reason, excerpt="", record_id=None) -> Rejection:
         self.logger.warning("rejected %s%s: %s", url, f" (id {record_id})" if record_id else "", reason)

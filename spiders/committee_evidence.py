@@ -183,12 +183,7 @@ class CommitteeEvidenceSpider(SourceSpider):
         yield from getattr(self, f"handle_{handler}")(item, page_url)
 
     def parsed(self, parser, item, page_url):
-        """(record, None), or (None, rejection) for an item the parser cannot read."""
-        try:
-            return parser(item, self.api_root), None
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            record_id = item.get("id") if isinstance(item, dict) else None
-            return None, self.reject(page_url, f"cannot parse record: {exc!r}", json.dumps(item)[:1000], record_id)
+        return self.parse_or_reject(lambda value: parser(value, self.api_root), item, page_url)
 
     # -- committees ---------------------------------------------------------
 

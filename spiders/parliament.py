@@ -11,7 +11,7 @@ import json
 import scrapy
 
 from common.dates import check_window
-from spiders.base import SourceSpider, failure_reason
+from spiders.base import PARSE_ERRORS, SourceSpider, failure_reason
 
 CUT_MARK = "..."
 # The list endpoint cuts at 255-258 characters; a shorter text ending in
@@ -78,12 +78,15 @@ class ParliamentListSpider(SourceSpider):
     def handle_item(self, entry, page_url):
         value = entry.get("value") if isinstance(entry, dict) else None
         record_id = value.get("id") if isinstance(value, dict) else None
-        try:
+
+        def parse(entry):
             if record_id is None:
                 raise ValueError("entry has no value.id")
-            record = self.parse_record(value)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            yield self.reject(page_url, f"cannot parse record: {exc}", json.dumps(entry)[:1000], record_id)
+            return self.parse_record(value)
+
+        record, rejection = self.parse_or_reject(parse, entry, page_url, record_id)
+        if rejection:
+            yield rejection
             return
         if record.id in self.seen_ids:
             return
@@ -109,7 +112,7 @@ class ParliamentListSpider(SourceSpider):
             record = self.parse_record(value)
             if record.id != fallback.id:
                 raise ValueError(f"detail is for id {record.id}, not {fallback.id}")
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except PARSE_ERRORS as exc:
             yield self.reject(response.url, f"detail is not the expected JSON: {exc}", response.text, fallback.id)
             yield self.mark_truncated(fallback)
             return

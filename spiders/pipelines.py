@@ -1,14 +1,11 @@
 """Hands items to the store in batches, and records each crawl run."""
 
-import json
 import logging
-import uuid
+from dataclasses import fields, is_dataclass
 
-from itemadapter import ItemAdapter
 from scrapy import signals
 
 import db
-from db.store import now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -29,21 +26,14 @@ class StorePipeline:
         return pipeline
 
     def open_spider(self, spider=None):
-        self.db = db.open_db(self.db_path)
-        self.run_id = uuid.uuid4().hex
         spider = spider or self.crawler.spider
-        self.db["crawl_runs"].insert(
-            {
-                "id": self.run_id,
-                "spider": spider.name,
-                "started": now_iso(),
-                "status": "running",
-                "params": json.dumps(getattr(spider, "run_params", {}), sort_keys=True),
-            }
-        )
+        self.db = db.open_db(self.db_path)
+        self.run_id = db.start_run(self.db, spider.name, getattr(spider, "run_params", {}))
 
     def process_item(self, item, spider=None):
-        self.batch.append(ItemAdapter(item).asdict())
+        # Items are dataclasses; a shallow copy of their fields is the record the store
+        # takes (`asdict` would deep-copy every raw payload for nothing).
+        self.batch.append({f.name: getattr(item, f.name) for f in fields(item)} if is_dataclass(item) else dict(item))
         if len(self.batch) >= self.batch_size:
             self._flush()
         return item
@@ -54,19 +44,8 @@ class StorePipeline:
     def spider_closed(self, spider, reason):
         if reason == "finished" and getattr(spider, "lost_pages", 0):
             reason = "incomplete"
-        rejections = self.db["rejections"].count
-        self.db["crawl_runs"].update(
-            self.run_id,
-            {
-                "finished": now_iso(),
-                # "finished" marks a complete run: incremental crawls start from it.
-                "status": reason,
-                "items_stored": self.counts["stored"],
-                "rejections": self.counts["rejected"],
-            },
-        )
-        logger.info("stored %(stored)d records, %(rejected)d rejections (rejections table: %(total)d rows)",
-                    {**self.counts, "total": rejections})
+        db.finish_run(self.db, self.run_id, reason, self.counts["stored"], self.counts["rejected"])
+        logger.info("stored %(stored)d records, %(rejected)d rejections", self.counts)
         self.db.close()
 
     def _flush(self):

@@ -6,14 +6,13 @@ Articles already stored (by canonical or fetched URL) are not fetched again
 unless `refresh` is set: the seen-URL memory that makes a daily run cheap.
 """
 
-import json
-import sqlite3
 import tomllib
 from pathlib import Path
 
 import feedparser
 import scrapy
 
+import db
 from spiders.articles import NotAnArticle, extract_article, relevance
 from spiders.base import SourceSpider, failure_reason
 from spiders.items import Article
@@ -48,26 +47,15 @@ class PressSpider(SourceSpider):
         self.run_params = {"feeds": str(feeds or DEFAULT_FEEDS), "refresh": self.refresh}
 
     def store_knows(self) -> tuple[set[str], list[str], list[str]]:
-        """(article URLs already stored, minister names, tracked commitment actions) from the store, read-only."""
-        path = Path(self.settings.get("COMMITMENTS_DB"))
-        if not path.exists():
-            return set(), [], []
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        """(article URLs already stored, minister names, tracked commitment actions), read-only."""
         try:
-            tables = {r[0] for r in connection.execute("select name from sqlite_master where type = 'table'")}
-            seen = set()
-            if "articles" in tables:
-                # every address an article was reached by: its canonical URL, the URL fetched, and its aliases
-                for url, fetched, aliases in connection.execute("select url, fetched_url, aliases from articles"):
-                    seen |= {url, fetched, *json.loads(aliases or "[]")}
-            ministers = [r[0] for r in connection.execute(
-                "select distinct m.name from members m join written_questions q on q.answering_member_id = m.id")] \
-                if {"members", "written_questions"} <= tables else []
-            actions = [r[0] for r in connection.execute("select action from commitments where kind in ('firm', 'conditional')")] \
-                if "commitments" in tables else []
+            database = db.read_db(self.settings.get("COMMITMENTS_DB"))
+        except db.StoreNotFound:
+            return db.press_context(None)
+        try:
+            return db.press_context(database)
         finally:
-            connection.close()
-        return seen, ministers, actions
+            database.close()
 
     async def start(self):
         self.seen, self.ministers, self.commitments = self.store_knows()

@@ -6,6 +6,7 @@
 
 import dataclasses
 
+from spiders import date_fields
 from spiders.items import WrittenQuestion
 from common.dates import iso_date
 from spiders.parliament import ParliamentListSpider
@@ -62,11 +63,7 @@ class WrittenQuestionsSpider(ParliamentListSpider):
     api_setting = "WRITTEN_QUESTIONS_API_URL"
     list_path = "/api/writtenquestions/questions"
     detail_path = "/api/writtenquestions/questions/{id}"
-    date_params = {
-        "answered": ("answeredWhenFrom", "answeredWhenTo"),
-        "tabled": ("tabledWhenFrom", "tabledWhenTo"),
-        "corrected": ("correctedWhenFrom", "correctedWhenTo"),
-    }
+    date_params = date_fields.WRITTEN_QUESTIONS
     cut_fields = ("questionText", "answerText", "originalAnswerText")
 
     def extra_query(self):

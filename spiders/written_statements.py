@@ -5,6 +5,7 @@
 
 import dataclasses
 
+from spiders import date_fields
 from spiders.items import WrittenStatement
 from common.dates import iso_date
 from spiders.parliament import ParliamentListSpider
@@ -47,7 +48,7 @@ class WrittenStatementsSpider(ParliamentListSpider):
     api_setting = "WRITTEN_QUESTIONS_API_URL"  # same API host as written questions
     list_path = "/api/writtenstatements/statements"
     detail_path = "/api/writtenstatements/statements/{id}"
-    date_params = {"made": ("madeWhenFrom", "madeWhenTo")}
+    date_params = date_fields.WRITTEN_STATEMENTS
     cut_fields = ("text",)
 
     def parse_record(self, value):

@@ -47,5 +47,15 @@ def test_extract_text_rejects_a_bad_date_clearly():
 
 def test_db_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("COMMITMENTS_DB", str(tmp_path / "env.db"))
-    result = CliRunner().invoke(cli, ["export", "mentions"])
-    assert result.exit_code == 0 and (tmp_path / "env.db").exists()
+    assert CliRunner().invoke(cli, ["load", "-"], input="").exit_code == 0  # a writer creates it
+    assert (tmp_path / "env.db").exists()
+    assert CliRunner().invoke(cli, ["export", "mentions"]).exit_code == 0
+
+
+def test_read_commands_never_create_a_database(tmp_path, monkeypatch):
+    missing = tmp_path / "nowhere" / "missing.db"
+    monkeypatch.setenv("COMMITMENTS_DB", str(missing))
+    for command in (["export", "mentions"], ["build-site", "--out", str(tmp_path / "site")]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1 and "no database at" in result.output
+    assert not missing.parent.exists()

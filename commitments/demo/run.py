@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+import db
 from commitments.demo.server import RecordedApi
 
 DEMO_WINDOW = ("2019-01-01", "2024-12-31")
@@ -46,15 +47,10 @@ def run_demo(db_path: str, site_dir: Path) -> None:
     subprocess.run(base + ["extract"], check=True)
     subprocess.run(base + ["build-site", "--out", str(site_dir)], check=True)
 
-    import db
-
-    database = db.open_db(db_file)
+    database = db.read_db(db_file)
     click.echo("")
     click.secho("Demo ready.", fg="green", bold=True)
-    for row in database.query(
-        "select owner, action, first_date, mention_count from commitments "
-        "where kind in ('firm', 'conditional') order by first_date limit 12"
-    ):
+    for row in db.earliest_trackable_commitments(database, limit=12):
         sources = f"{row['mention_count']} source" + ("s" if row["mention_count"] != 1 else "")
         click.echo(f"  {row['first_date']}  {row['owner']}: {row['action']}  ({sources})")
     click.echo("")

@@ -1,0 +1,84 @@
+"""What extraction reads from the store and writes back: the documents that need
+(re-)extraction, their mentions, and the commitments the mentions are grouped into.
+
+A document is pending when its content hash or the extractor version (which
+includes the model name) differs from what `extraction_state` recorded.
+"""
+
+import hashlib
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from common.kinds import TRACKED, sql_list
+
+
+def pending_documents(db: sqlite_utils.Database, version: str, force: bool = False) -> list[dict]:
+    """Documents to extract, oldest first: new, changed, or read by another extractor version."""
+    return list(db.query(
+        """
+        select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
+               d.content_hash
+        from documents d left join extraction_state s on s.document_id = d.id
+        where :force or s.document_id is null or s.content_hash != d.content_hash
+              or s.extractor_version != :version
+        order by d.date, d.id
+        """,
+        {"force": int(force), "version": version},
+    ))
+
+
+def mention_id(document_id: str, mention: dict) -> str:
+    key = f"{document_id}|{mention['sentence_start']}|{mention['action_start']}|{mention['kind']}|{mention['action']}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[dict]]], version: str) -> int:
+    """Replace each document's mentions and record what it was extracted from, in one transaction."""
+    saved = 0
+    with db.conn:
+        for document, mentions in batch:
+            db["mentions"].delete_where("document_id = ?", [document["id"]])
+            rows = [
+                {
+                    "id": mention_id(document["id"], mention),
+                    "document_id": document["id"],
+                    "source": document["source"],
+                    "source_id": document["source_id"],
+                    "source_url": document["source_url"],
+                    "date": document["date"],
+                    "extractor_version": version,
+                    **mention,
+                }
+                for mention in mentions
+            ]
+            db["mentions"].insert_all(rows, pk="id", replace=True)
+            db["extraction_state"].upsert(
+                {"document_id": document["id"], "content_hash": document["content_hash"],
+                 "extractor_version": version, "mentions": len(rows)},
+                pk="document_id",
+            )
+            saved += len(rows)
+    return saved
+
+
+def tracked_mentions(db: sqlite_utils.Database) -> list[dict]:
+    """Every mention that tracking groups into commitments."""
+    return list(db.query(f"select id, owner, action, date, kind, deadline from mentions where kind in {sql_list(TRACKED)}"))
+
+
+def replace_commitments(db: sqlite_utils.Database, rows: list[dict], assignment: dict[str, str]) -> None:
+    """Make `commitments` exactly `rows` and point each mention at its commitment, touching
+    only what changed (a re-run on unchanged mentions writes nothing)."""
+    with db.conn:
+        existing = {r["id"]: r for r in db["commitments"].rows}
+        wanted = {r["id"]: r for r in rows}
+        for stale in set(existing) - set(wanted):
+            db["commitments"].delete(stale)
+        changed = [r for r in rows if existing.get(r["id"]) != r]
+        if changed:
+            db["commitments"].upsert_all(changed, pk="id")
+        for mention in db.query("select id, commitment_id from mentions"):
+            target = assignment.get(mention["id"])
+            if mention["commitment_id"] != target:
+                db["mentions"].update(mention["id"], {"commitment_id": target})

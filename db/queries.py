@@ -1,0 +1,59 @@
+"""What the publishing side and the CLI read from the store."""
+
+import json
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from common.kinds import TRACKABLE, sql_list
+
+
+def commitments_with_mentions(db: sqlite_utils.Database) -> list[dict]:
+    """Every commitment, oldest first, each with its mentions (and their document titles) in date order."""
+    commitments = list(db.query("select * from commitments order by first_date, id"))
+    by_commitment: dict[str, list[dict]] = {}
+    for mention in db.query(
+        """select m.*, d.title as document_title from mentions m join documents d on d.id = m.document_id
+           where m.commitment_id is not null order by m.date, m.id"""
+    ):
+        by_commitment.setdefault(mention["commitment_id"], []).append(mention)
+    for commitment in commitments:
+        commitment["mentions"] = by_commitment.get(commitment["id"], [])
+    return commitments
+
+
+def table_counts(db: sqlite_utils.Database, *tables: str) -> dict[str, int]:
+    return {table: db[table].count for table in tables}
+
+
+def mentions(db: sqlite_utils.Database, kinds: tuple[str, ...] = ()) -> Iterator[dict]:
+    """Mentions in document order, optionally of some kinds only."""
+    where, params = "", []
+    if kinds:
+        where = f"where kind in ({','.join('?' for _ in kinds)})"
+        params = list(kinds)
+    yield from db.query(f"select * from mentions {where} order by date, document_id, sentence_start", params)
+
+
+def earliest_trackable_commitments(db: sqlite_utils.Database, limit: int) -> list[dict]:
+    return list(db.query(
+        f"select owner, action, first_date, mention_count from commitments where kind in {sql_list(TRACKABLE)} "
+        "order by first_date limit ?", [limit]))
+
+
+def press_context(db: sqlite_utils.Database | None) -> tuple[set[str], list[str], list[str]]:
+    """What the press spider needs to know from the store: (every address an article was
+    reached by, answering ministers' names, trackable commitment actions)."""
+    if db is None:
+        return set(), [], []
+    tables = set(db.table_names())
+    seen: set[str] = set()
+    if "articles" in tables:
+        for row in db.query("select url, fetched_url, aliases from articles"):
+            seen |= {row["url"], row["fetched_url"], *json.loads(row["aliases"] or "[]")}
+    ministers = [r["name"] for r in db.query(
+        "select distinct m.name from members m join written_questions q on q.answering_member_id = m.id")] \
+        if {"members", "written_questions"} <= tables else []
+    actions = [r["action"] for r in db.query(f"select action from commitments where kind in {sql_list(TRACKABLE)}")] \
+        if "commitments" in tables else []
+    return seen - {None}, ministers, actions
