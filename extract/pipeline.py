@@ -9,9 +9,10 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
-import extract.component  # noqa: F401  (registers the factory and Doc extensions)
+import extract.boundaries  # noqa: F401  (registers text_boundaries)
+import extract.component  # noqa: F401  (registers commitment_finder and the Doc extensions)
 from common import config
-from extract.component import Mention
+from extract.spans import Mention
 
 
 class ModelNotInstalled(RuntimeError):

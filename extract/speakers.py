@@ -6,6 +6,8 @@ director ... within the Cabinet Office" tie a person to a body; "he said" after
 a named speaker is that speaker.
 """
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from extract import cues
@@ -82,3 +84,11 @@ def speaker_context(doc: Doc, sent: Span, state: dict) -> tuple[str | None, str 
     else:
         person = state.get("last")
     return person, known.get(person) if person else None
+
+
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quoted speech ("…" or “…”)."""
+    return [m.span() for m in _QUOTE.finditer(text)]
