@@ -6,13 +6,12 @@ import re
 from spacy.tokens import Doc, Span
 
 from common.dates import as_date
-from common.gazetteer import gazetteer
-from extract import cues
+from common.gazetteer import Gazetteer
 from extract.boundaries import BULLETS
 from extract.deadlines import find_deadline, resolve_deadline
-from extract.kinds import SENTENCE_CONDITION
 from extract.spans import Mention
 from extract.subjects import speaking_owner
+from extract.tables import Cues
 
 # "The Government will:" followed by a list: each item is a deed under the lead-in.
 LEAD_IN = re.compile(r"\b(?:will|shall|intends? to|plans? to|(?:is|are|remains?) committed to|commits? to|"
@@ -20,7 +19,7 @@ LEAD_IN = re.compile(r"\b(?:will|shall|intends? to|plans? to|(?:is|are|remains?)
 LIST_ITEM = re.compile(r"^\s*(?:[-•*–·]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
-def lead_in_of(doc: Doc, sent: Span, meta: dict) -> tuple[str, str | None]:
+def lead_in_of(doc: Doc, sent: Span, meta: dict, cues: Cues, gazetteer: Gazetteer) -> tuple[str, str | None]:
     """(kind, owner) that a lead-in such as "The Government will:" gives its list items."""
     text = sent.text.lower()
     if re.search(r"\bnot\b|\bno plans\b|n't\b", text):
@@ -29,20 +28,20 @@ def lead_in_of(doc: Doc, sent: Span, meta: dict) -> tuple[str, str | None]:
         kind = "hedged"
     elif re.search(r"\bcontinue\b|\bremains? committed\b", text):
         kind = "ongoing"
-    elif SENTENCE_CONDITION.search(text) or re.search(r"\b(?:if|unless|subject to)\b", text):
+    elif cues.sentence_condition.search(text) or re.search(r"\b(?:if|unless|subject to)\b", text):
         kind = "conditional"
     else:
         kind = "firm"
-    named = gazetteer().find(sent.text)
-    return kind, named[0][2] if named else speaking_owner(doc, sent, meta)
+    named = gazetteer.find(sent.text)
+    return kind, named[0][2] if named else speaking_owner(doc, sent, meta, gazetteer)
 
 
-def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str | None]) -> list[Mention]:
+def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str | None], cues: Cues) -> list[Mention]:
     kind, owner = lead_in
     words = [t for t in sent if not t.is_space and t.text not in BULLETS and not (t.i == sent.start and t.is_punct)]
     while words and (words[-1].is_punct or words[-1].lower_ in {"and", "or"}):
         words.pop()
-    if not words or words[0].lemma_.lower() in cues.VAGUE_VERBS | {"the", "a", "an"}:
+    if not words or words[0].lemma_.lower() in cues.vague_verbs | {"the", "a", "an"}:
         return []
     first, last = words[0], words[-1]
     deadline = find_deadline(doc[first.i: last.i + 1].text)

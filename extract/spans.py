@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from spacy.tokens import Token
 
 from common.dates import as_date
+from common.gazetteer import Gazetteer
 from extract.deadlines import find_deadline, resolve_deadline
 from extract.subjects import find_subject, speaking_owner
 from extract.triggers import Trigger
@@ -32,7 +33,7 @@ class Mention:
         return asdict(self)
 
 
-def make_mention(doc, sent, meta, kind, action, subject_owner, trigger=None) -> Mention:
+def make_mention(doc, sent, meta, kind, action, subject_owner, gazetteer: Gazetteer, trigger=None) -> Mention:
     sentence = sent.text.strip()
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     deadline = deadline_for(action, trigger) if action is not None else None
@@ -42,7 +43,7 @@ def make_mention(doc, sent, meta, kind, action, subject_owner, trigger=None) -> 
     resolved = resolve_deadline(deadline[0], as_date(meta.get("date"))) if deadline else None
     owner = None
     if kind != "procedural":
-        owner = subject_owner or speaking_owner(doc, sent, meta)
+        owner = subject_owner or speaking_owner(doc, sent, meta, gazetteer)
     return Mention(
         kind=kind,
         sentence=sentence,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from extract import cues
+from extract.tables import Cues
 
 
 @dataclass
@@ -24,10 +24,10 @@ class Trigger:
     capability: bool = False  # "will be able to": a capability, not a promise
 
 
-def find_triggers(sent: Span) -> list[Trigger]:
+def find_triggers(sent: Span, cues: Cues) -> list[Trigger]:
     found: dict[int, Trigger] = {}
     for token in sent:
-        trigger = trigger_at(token)
+        trigger = trigger_at(token, cues)
         if trigger is not None and trigger.action.i not in found:
             found[trigger.action.i] = trigger
     # "will continue to fund" triggers at "will" and at "continue": keep the
@@ -36,63 +36,63 @@ def find_triggers(sent: Span) -> list[Trigger]:
     return [t for i, t in sorted(found.items()) if i not in heads]
 
 
-def trigger_at(token: Token) -> Trigger | None:
+def trigger_at(token: Token, cues: Cues) -> Trigger | None:
     lower, lemma = token.lower_, token.lemma_
     # "will publish", "shall introduce", "will be published", "we may review"
-    if token.dep_ == "aux" and lower in cues.FUTURE_MODALS | cues.HEDGE_MODALS and token.head.pos_ in {"VERB", "AUX"}:
+    if token.dep_ == "aux" and lower in cues.future_modals | cues.hedge_modals and token.head.pos_ in {"VERB", "AUX"}:
         head = token.head
-        if lower in cues.HEDGE_MODALS and head.dep_ not in {"ROOT", "conj"}:
+        if lower in cues.hedge_modals and head.dep_ not in {"ROOT", "conj"}:
             return None  # "how the regime could work" describes; it does not promise
-        trigger = follow(Trigger(head, head, modal_hedge=lower in cues.HEDGE_MODALS))
+        trigger = follow(Trigger(head, head, modal_hedge=lower in cues.hedge_modals), cues)
         if trigger.action.lemma_ == "be":
-            return scheduled_state(trigger) or pleased_to(trigger)
+            return scheduled_state(trigger, cues) or pleased_to(trigger)
         return trigger
     # "would be pleased to meet": the guideline's hedge
     if lower == "would" and token.dep_ == "aux" and token.head.lemma_ == "be":
         return pleased_to(Trigger(token.head, token.head))
     # "is committed to introducing X", "has committed £20 million", "remains committed to"
     if is_commit(token) and token.tag_ in {"VBN", "JJ", "VBD", "VBZ", "VBP"}:
-        return committed_trigger(token)
-    modal = any(c.dep_ == "aux" and c.lower_ in cues.FUTURE_MODALS | cues.HEDGE_MODALS for c in token.children)
+        return committed_trigger(token, cues)
+    modal = any(c.dep_ == "aux" and c.lower_ in cues.future_modals | cues.hedge_modals for c in token.children)
     progressive = any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children)
     if modal:
         return None  # the modal's own trigger covers this verb
     # "intends to", "plans to", "continues to", "is due to", "aims to", "is expected to"
-    if lemma in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS and xcomp(token) is not None:
+    if lemma in cues.intent_lemmas | cues.ongoing_lemmas | cues.hedge_lemmas and xcomp(token) is not None:
         if token.tag_ == "VBD" and lemma not in {"pledge", "promise"}:
             return None  # "planned to" is history
         if token.tag_ == "VB" and not any(c.dep_ == "aux" and c.lemma_ == "do" for c in token.children):
             return None  # "to enable them to continue to trade": no one's promise
         if token.tag_ == "VBG" and not progressive:
             return None  # "those seeking to renew visas": not the speaker's plan
-        return follow(Trigger(token, token))  # follow() hedges "is expected to"
+        return follow(Trigger(token, token), cues)  # follow() hedges "is expected to"
     if token.tag_ == "VBG" and progressive and token.dep_ in {"ROOT", "conj", "ccomp"}:
         # "we are considering the matter", "a framework is being explored"
-        if lemma in cues.PROGRESSIVE_HEDGES and lower != "looking" or (lemma == "look" and any(c.lower_ == "at" for c in token.children)):
+        if lemma in cues.progressive_hedges and lower != "looking" or (lemma == "look" and any(c.lower_ == "at" for c in token.children)):
             return Trigger(token, token, hedged=True)
         # "is working with NHS Digital to develop a registry"
-        target = purpose_target(token) if lemma in cues.PURPOSE_LEMMAS else token
+        target = purpose_target(token, cues) if lemma in cues.purpose_lemmas else token
         if target is not token:  # "officials are working with the sector to continue to monitor"
-            chained = follow(Trigger(target, target))
+            chained = follow(Trigger(target, target), cues)
             return Trigger(token, chained.action, hedged=chained.hedged, ongoing=chained.ongoing, negated=chained.negated)
-    if token.tag_ == "VBN" and token.lemma_ in cues.PROGRESSIVE_HEDGES and any(c.dep_ == "auxpass" for c in token.children) \
+    if token.tag_ == "VBN" and token.lemma_ in cues.progressive_hedges and any(c.dep_ == "auxpass" for c in token.children) \
             and any(c.lower_ == "being" for c in token.children):
         return Trigger(token, token, hedged=True)  # "is being considered", "is being explored"
     # "we keep under continuous review whether ...": present-tense review is a hedge
     if lemma == "keep" and token.tag_ in {"VBP", "VBZ"} and under_review(token):
         return Trigger(token, token, hedged=True)
     # "commitments to launch X", "no plans to change Y", "on track to agree Z"
-    if lemma in cues.INTENT_NOUNS and token.pos_ == "NOUN":
-        return noun_trigger(token)
+    if lemma in cues.intent_nouns and token.pos_ == "NOUN":
+        return noun_trigger(token, cues)
     # "sets a clear ambition that every person should have access to ...", "aims to"
-    if lemma in cues.HEDGE_NOUNS and token.pos_ == "NOUN" and token.dep_ in {"dobj", "attr"}:
+    if lemma in cues.hedge_nouns and token.pos_ == "NOUN" and token.dep_ in {"dobj", "attr"}:
         clause = next((c for c in token.children if c.dep_ in {"acl", "relcl", "ccomp"} and c.pos_ in {"VERB", "AUX"}), None)
         if clause is not None:
             return Trigger(token.head, clause, hedged=True)
     return None
 
 
-def noun_trigger(noun: Token) -> Trigger | None:
+def noun_trigger(noun: Token, cues: Cues) -> Trigger | None:
     verb = next((c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.tag_ == "VB"
                  and any(g.lower_ == "to" for g in c.children)), None)
     verb = verb or committed_to(noun)  # "commitment to updating X"
@@ -108,8 +108,8 @@ def noun_trigger(noun: Token) -> Trigger | None:
     if verb is None:
         return None
     governor = noun.head
-    if noun.dep_ in {"dobj", "attr", "nsubj", "pobj", "conj"} and governor.lemma_ not in cues.NOUN_HEAD_VERBS \
-            and not (noun.dep_ == "pobj" and governor.head.lemma_ in cues.NOUN_HEAD_VERBS):
+    if noun.dep_ in {"dobj", "attr", "nsubj", "pobj", "conj"} and governor.lemma_ not in cues.noun_head_verbs \
+            and not (noun.dep_ == "pobj" and governor.head.lemma_ in cues.noun_head_verbs):
         return None  # "to drive forward our plans to improve air quality" is no commitment
     negated = any(c.lower_ in {"no", "never"} for c in noun.children) or negated_at(governor)
     head = governor if governor.pos_ in {"VERB", "AUX"} else noun
@@ -117,10 +117,10 @@ def noun_trigger(noun: Token) -> Trigger | None:
     return Trigger(head, verb, negated=negated, committed=not negated)
 
 
-def committed_trigger(token: Token) -> Trigger | None:
+def committed_trigger(token: Token, cues: Cues) -> Trigger | None:
     negated = negated_at(token) or negated_at(token.head)
     remains = token.head.lemma_ == "remain" or any(c.lemma_ == "remain" for c in token.children)
-    hedged = any(a.lemma_ in cues.HEDGE_CONTEXT for a in token.ancestors)
+    hedged = any(a.lemma_ in cues.hedge_context for a in token.ancestors)
     verb = committed_to(token)
     if verb is not None:
         return Trigger(token, verb, negated=negated, committed=True, remains=remains, hedged=hedged)
@@ -135,14 +135,14 @@ def committed_trigger(token: Token) -> Trigger | None:
     return Trigger(token, token, negated=negated, hedged=hedged)
 
 
-def scheduled_state(trigger: Trigger) -> Trigger | None:
+def scheduled_state(trigger: Trigger, cues: Cues) -> Trigger | None:
     """'PrEP will be routinely available in 2020/21': a settled future state is a deed."""
     be = trigger.action
     main_clause = be.dep_ == "ROOT" or (be.dep_ == "conj" and be.head.dep_ == "ROOT" and be.head.pos_ in {"VERB", "AUX"})
-    reported = be.dep_ == "ccomp" and be.head.lemma_ in cues.REPORTING_VERBS
+    reported = be.dep_ == "ccomp" and be.head.lemma_ in cues.reporting_verbs
     if not (main_clause or reported):
         return None  # "determining how services will be available" states nothing
-    state = next((c for c in be.children if c.dep_ in {"acomp", "attr"} and c.lemma_ in cues.SCHEDULED_STATES), None)
+    state = next((c for c in be.children if c.dep_ in {"acomp", "attr"} and c.lemma_ in cues.scheduled_states), None)
     if state is None:
         prep = next((c for c in be.children if c.dep_ == "prep" and c.lower_ == "in"), None)
         state = next((c for c in prep.children if c.lemma_ in {"place", "force", "effect"}), None) if prep is not None else None
@@ -162,17 +162,17 @@ def pleased_to(trigger: Trigger) -> Trigger | None:
     return trigger
 
 
-def follow(trigger: Trigger) -> Trigger:
+def follow(trigger: Trigger, cues: Cues) -> Trigger:
     """Walk down an xcomp chain ("will continue to fund") to the deed, collecting its colour."""
     token = trigger.head
     for _ in range(5):
         trigger.negated |= negated_at(token)
-        trigger.hedged |= token.lemma_ in cues.HEDGE_LEMMAS
-        trigger.ongoing |= token.lemma_ in cues.ONGOING_LEMMAS
+        trigger.hedged |= token.lemma_ in cues.hedge_lemmas
+        trigger.ongoing |= token.lemma_ in cues.ongoing_lemmas
         if token.lemma_ == "expect" and token.tag_ == "VBN":
             trigger.hedged = True  # "is expected to publish"
         nxt = None
-        if token.lemma_ in cues.INTENT_LEMMAS | cues.ONGOING_LEMMAS | cues.HEDGE_LEMMAS | {"want", "like", "be", "able"}:
+        if token.lemma_ in cues.intent_lemmas | cues.ongoing_lemmas | cues.hedge_lemmas | {"want", "like", "be", "able"}:
             nxt = xcomp(token)
         if nxt is None and token.lemma_ == "keep":  # "keep working with"
             nxt = next((c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
@@ -190,8 +190,8 @@ def follow(trigger: Trigger) -> Trigger:
     trigger.action = token
     # "it is highly likely that a cell will be stood up", "'Highly likely' cell will be used":
     # the frame, or a hedge inside the clause, hedges it
-    trigger.hedged |= any(a.lemma_ in cues.HEDGE_CONTEXT for a in trigger.head.ancestors)
-    trigger.hedged |= any(t.lower_ in cues.HEDGE_ADVERBS for t in trigger.head.subtree
+    trigger.hedged |= any(a.lemma_ in cues.hedge_context for a in trigger.head.ancestors)
+    trigger.hedged |= any(t.lower_ in cues.hedge_adverbs for t in trigger.head.subtree
                           if t.head == trigger.head or t.head.dep_ in {"nsubj", "nsubjpass", "amod", "advmod"})
     return trigger
 
@@ -213,9 +213,9 @@ def committed_to(token: Token) -> Token | None:
     return None
 
 
-def purpose_target(token: Token) -> Token:
+def purpose_target(token: Token, cues: Cues) -> Token:
     """'will work with X to publish Y', 'will allow us to correct Z': the deed is the purpose."""
-    if token.lemma_ not in cues.PURPOSE_LEMMAS:
+    if token.lemma_ not in cues.purpose_lemmas:
         return token
     for child in token.children:
         if child.dep_ in {"advcl", "xcomp", "ccomp"} and child.pos_ in {"VERB"} and \
