@@ -1,12 +1,14 @@
 """Golden extraction cases: the guideline's rulings, one sentence at a time."""
 
 import datetime as dt
+import json
 
 import pytest
 
 from extract.deadlines import find_deadline, resolve_deadline
 from common.gazetteer import canonical_owner
 from extract.pipeline import extract_mentions
+from extract.tables import CUES_PATH
 
 ANSWER = {"body": "Cabinet Office", "person": "Earl Howe", "date": "2019-11-05"}
 
@@ -120,3 +122,22 @@ def test_open_ended_time_is_kept_as_written_without_a_date():
 ])
 def test_owner_aliases_are_canonical(alias, canonical):
     assert canonical_owner(alias) == canonical
+
+
+def test_the_cue_tables_come_from_the_finder_config(tmp_path):
+    cues = json.loads(CUES_PATH.read_text())
+    cues["future_modals"].remove("will")
+    (tmp_path / "cues.json").write_text(json.dumps(cues))
+    override = {"cues": {"@misc": "commitments.cues_from_file.v1", "path": str(tmp_path / "cues.json")}}
+    sentence = "We will publish the strategy in the spring."
+    assert kinds_and_actions(sentence) == [("firm", "publish the strategy")]
+    assert extract_mentions(sentence, ANSWER, finder_config=override) == []
+
+
+def test_the_gazetteer_comes_from_the_finder_config(tmp_path):
+    (tmp_path / "gazetteer.json").write_text(json.dumps({"bodies": {"Department for Walks": ["DfW"]}}))
+    override = {"gazetteer": {"@misc": "commitments.gazetteer_from_file.v1", "path": str(tmp_path / "gazetteer.json")}}
+    meta = {**ANSWER, "body": "DfW"}
+    (default,) = extract_mentions("I will publish the report next month.", meta)
+    (overridden,) = extract_mentions("I will publish the report next month.", meta, finder_config=override)
+    assert (default.owner, overridden.owner) == ("DfW", "Department for Walks")
