@@ -73,12 +73,11 @@ class CommitmentFinder:
         if press:
             # In press text a commitment needs a government owner found in the text:
             # a council's or a company's plans are not the Government's.
-            mentions = [m for m in mentions if m.owner or m.kind == "procedural"]
+            mentions = [m for m in mentions if m["owner"] or m["kind"] == "procedural"]
             for mention in mentions:
-                anchor = mention.action_start if mention.action_start is not None else mention.sentence_start
-                mention.reported = not any(start <= anchor < end for start, end in quotes)
-        # Plain dicts: a Doc must serialise to cross process boundaries (nlp.pipe n_process > 1).
-        doc._.commitments = [m.to_dict() for m in mentions]
+                anchor = mention["action_start"] if mention["action_start"] is not None else mention["sentence_start"]
+                mention["reported"] = not any(start <= anchor < end for start, end in quotes)
+        doc._.commitments = mentions
         return doc
 
     def sentence_mentions(self, doc: Doc, sent: Span, meta: dict) -> list[Mention]:

@@ -58,4 +58,4 @@ def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str
                     action_end=first.idx + len(doc.text[first.idx:end].rstrip().rstrip(",;")),
                     owner=owner, person=meta.get("person"),
                     deadline=resolved.isoformat() if resolved else None,
-                    deadline_text=deadline[0] if deadline else None)]
+                    deadline_text=deadline[0] if deadline else None, reported=None)]

@@ -58,4 +58,4 @@ def extract_many(items: Iterable[tuple[str, dict]], model: str | None = None, ba
             yield doc
 
     for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
-        yield [Mention(**m) for m in doc._.commitments]
+        yield doc._.commitments

@@ -35,7 +35,7 @@ def documents_to_extract(db: sqlite_utils.Database, version: str, force: bool = 
 
 
 def mention_id(document_id: str, mention) -> str:
-    key = f"{document_id}|{mention.sentence_start}|{mention.action_start}|{mention.kind}|{mention.action}"
+    key = f"{document_id}|{mention['sentence_start']}|{mention['action_start']}|{mention['kind']}|{mention['action']}"
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
@@ -81,7 +81,7 @@ def _save(db, batch, version: str) -> int:
                     "source_url": document["source_url"],
                     "date": document["date"],
                     "extractor_version": version,
-                    **m.to_dict(),
+                    **m,
                 }
                 for m in mentions
             ]

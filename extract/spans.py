@@ -1,7 +1,7 @@
 """Spans and the mention: the words that name the deed, its deadline, and the `Mention`
 built from them."""
 
-from dataclasses import asdict, dataclass
+from typing import TypedDict
 
 from spacy.tokens import Token
 
@@ -12,8 +12,10 @@ from extract.subjects import find_subject, speaking_owner
 from extract.triggers import Trigger
 
 
-@dataclass
-class Mention:
+class Mention(TypedDict):
+    """One mention, as `doc._.commitments` holds it: a plain dict, so that a Doc crosses process
+    boundaries (nlp.pipe n_process > 1) and the store takes it as a row."""
+
     kind: str
     sentence: str
     sentence_start: int
@@ -27,10 +29,7 @@ class Mention:
     deadline_text: str | None
     # In press text: True for the journalist's paraphrase, False inside a quote;
     # None where the text is the speaker's own (an answer, a turn of evidence).
-    reported: bool | None = None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+    reported: bool | None
 
 
 def make_mention(doc, sent, meta, kind, action, subject_owner, gazetteer: Gazetteer, trigger=None) -> Mention:
@@ -56,6 +55,7 @@ def make_mention(doc, sent, meta, kind, action, subject_owner, gazetteer: Gazett
         person=meta.get("person"),
         deadline=resolved.isoformat() if resolved else None,
         deadline_text=deadline[0] if deadline else None,
+        reported=None,
     )
 
 
