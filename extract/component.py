@@ -6,7 +6,9 @@ governs, xcomp chains ("intends to", "will continue to"), nominal commitments
 mention per action), negation and hedges in scope of the verb, conditions,
 and the subject (bodies outside government make no government commitments).
 It writes `doc._.commitments`; document metadata (`doc._.meta`: body, person,
-date) resolves "we", "I" and relative deadlines.
+date) resolves "we", "I" and relative deadlines. Its cue tables and gazetteer
+come from its config (extract/tables.py); the reading itself is in boundaries,
+triggers, subjects, spans, kinds and lists.
 """
 
 import re
