@@ -307,7 +307,7 @@ def extract_text(file, owner, speaker, date, model):
         raise click.ClickException(str(exc)) from None
     for mention in mentions:
         row = {field: None for field in EXPORT_FIELDS} | {"date": date}
-        row.update({k: v for k, v in mention.to_dict().items() if k in EXPORT_FIELDS})
+        row.update({k: v for k, v in mention.items() if k in EXPORT_FIELDS})
         click.echo(json.dumps(row, ensure_ascii=False))
 
 

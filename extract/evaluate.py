@@ -93,10 +93,10 @@ def assign_to_gold(mentions, spans) -> dict[int, list]:
 
     def overlap(span, mention) -> int:
         start, end, _ = span
-        return min(end, mention.sentence_end) - max(start, mention.sentence_start)
+        return min(end, mention["sentence_end"]) - max(start, mention["sentence_start"])
 
     for mention in mentions:
-        anchor = mention.action_start if mention.action_start is not None else mention.sentence_start
+        anchor = mention["action_start"] if mention["action_start"] is not None else mention["sentence_start"]
         holding = [i for i, (start, end, _) in enumerate(spans) if start <= anchor < end]
         if holding:
             assigned[holding[0]].append(mention)
@@ -108,7 +108,7 @@ def assign_to_gold(mentions, spans) -> dict[int, list]:
 
 
 def predicted_kind(mentions) -> str:
-    kinds = [m.kind for m in mentions]
+    kinds = [m["kind"] for m in mentions]
     return min(kinds, key=KIND_ORDER.index) if kinds else "none"
 
 
@@ -129,14 +129,14 @@ def evaluate(rows: list[dict], model: str | None = None) -> Scores:
                 scores.confusions[(gold["kind"], predicted)] += 1
                 scores.errors.append({"qid": gold["qid"], "sentence_index": gold["sentence_index"], "gold": gold["kind"],
                                       "predicted": predicted, "sentence": gold["sentence"],
-                                      "actions": [m.action for m in overlapping]})
+                                      "actions": [m["action"] for m in overlapping]})
             gold_trackable, predicted_trackable = gold["kind"] in TRACKABLE, predicted in TRACKABLE
             scores.tp += gold_trackable and predicted_trackable
             scores.fp += predicted_trackable and not gold_trackable
             scores.fn += gold_trackable and not predicted_trackable
             if gold_trackable and predicted_trackable:
                 scores.owner_total += 1
-                owners = {m.owner for m in overlapping if m.kind in TRACKABLE}
+                owners = {m["owner"] for m in overlapping if m["kind"] in TRACKABLE}
                 if gold["owner"] in owners:
                     scores.owner_correct += 1
                 else:

@@ -36,7 +36,7 @@ def run_extraction(database: sqlite_utils.Database, model: str, force: bool = Fa
         results = extract_many(((d["text"], d) for d in todo), model=model, n_process=n_process)
         batch: list[tuple[dict, list]] = []
         for document, mentions in zip(todo, results):
-            batch.append((document, [m.to_dict() for m in mentions]))
+            batch.append((document, mentions))
             if len(batch) >= BATCH:
                 counts["mentions"] += db.save_mentions(database, batch, version)
                 progress and progress(len(batch))

@@ -6,10 +6,12 @@ director ... within the Cabinet Office" tie a person to a body; "he said" after
 a named speaker is that speaker.
 """
 
+import re
+
 from spacy.tokens import Doc, Span
 
-from extract import cues
-from common.gazetteer import gazetteer
+from common.gazetteer import Gazetteer
+from extract.tables import Cues
 
 PRONOUNS = {"he", "she", "they"}
 # How far (characters) a body may stand from a person's name in the sentence
@@ -17,9 +19,9 @@ PRONOUNS = {"he", "she", "they"}
 AFFILIATION_WINDOW = 120
 
 
-def affiliations(doc: Doc) -> dict[str, str]:
+def affiliations(doc: Doc, gazetteer: Gazetteer) -> dict[str, str]:
     """Person (as first named in full) -> canonical body, from the sentences that name both."""
-    bodies = gazetteer().find(doc.text)
+    bodies = gazetteer.find(doc.text)
     found: dict[str, str] = {}
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent.text in found:
@@ -46,12 +48,12 @@ def people_before(doc: Doc, position: int) -> list[Span]:
     return [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= position]
 
 
-def attributed_speaker(sent: Span) -> str | None:
+def attributed_speaker(sent: Span, cues: Cues) -> str | None:
     """The person a sentence attributes its words to ("..., Earl Howe said"; "He said ..."),
     resolving he/she to the last person named before it."""
     doc = sent.doc
     for token in sent:
-        if token.lemma_ not in cues.REPORTING_VERBS or token.pos_ != "VERB":
+        if token.lemma_ not in cues.reporting_verbs or token.pos_ != "VERB":
             continue
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
         if subject is None:
@@ -69,16 +71,24 @@ def attributed_speaker(sent: Span) -> str | None:
     return None
 
 
-def speaker_context(doc: Doc, sent: Span, state: dict) -> tuple[str | None, str | None]:
+def speaker_context(doc: Doc, sent: Span, state: dict, cues: Cues, gazetteer: Gazetteer) -> tuple[str | None, str | None]:
     """(person, body) speaking in `sent`: its own attribution, else the last one seen
     (quoted paragraphs after "She explained:" carry no attribution of their own)."""
     if "affiliations" not in state:
-        state["affiliations"] = affiliations(doc)
+        state["affiliations"] = affiliations(doc, gazetteer)
     known = state["affiliations"]
-    person = attributed_speaker(sent)
+    person = attributed_speaker(sent, cues)
     if person:
         person = canonical_person(person, known)
         state["last"] = person
     else:
         person = state.get("last")
     return person, known.get(person) if person else None
+
+
+_QUOTE = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quoted speech ("…" or “…”)."""
+    return [m.span() for m in _QUOTE.finditer(text)]

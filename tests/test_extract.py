@@ -1,18 +1,20 @@
 """Golden extraction cases: the guideline's rulings, one sentence at a time."""
 
 import datetime as dt
+import json
 
 import pytest
 
 from extract.deadlines import find_deadline, resolve_deadline
 from common.gazetteer import canonical_owner
 from extract.pipeline import extract_mentions
+from extract.tables import CUES_PATH
 
 ANSWER = {"body": "Cabinet Office", "person": "Earl Howe", "date": "2019-11-05"}
 
 
 def kinds_and_actions(text, meta=ANSWER):
-    return [(m.kind, m.action) for m in extract_mentions(text, meta)]
+    return [(m["kind"], m["action"]) for m in extract_mentions(text, meta)]
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -58,32 +60,32 @@ def test_not_commitments(sentence):
     "A copy will be placed in the Library of the House.",
 ])
 def test_procedural_housekeeping(sentence):
-    assert [m.kind for m in extract_mentions(sentence, ANSWER)] == ["procedural"]
+    assert [m["kind"] for m in extract_mentions(sentence, ANSWER)] == ["procedural"]
 
 
 def test_owner_and_person_come_from_the_answer_metadata():
     (mention,) = extract_mentions("I will publish the report next month.", {**ANSWER, "body": "DCMS"})
-    assert mention.owner == "Department for Digital, Culture, Media and Sport" and mention.person == "Earl Howe"
+    assert mention["owner"] == "Department for Digital, Culture, Media and Sport" and mention["person"] == "Earl Howe"
 
 
 def test_a_named_body_owns_its_own_action():
     (mention,) = extract_mentions("The Home Office will publish the guidance next month.", ANSWER)
-    assert mention.owner == "Home Office"
+    assert mention["owner"] == "Home Office"
 
 
 def test_without_metadata_the_owner_comes_from_the_text():
     text = ("Cabinet Office spokesperson Earl Howe answered the question. "
             "He said the government will publish the report later this year.")
     (mention,) = extract_mentions(text, {"date": "2019-11-12"})
-    assert mention.owner == "Cabinet Office" and mention.deadline == "2019-12-31"
+    assert mention["owner"] == "Cabinet Office" and mention["deadline"] == "2019-12-31"
 
 
 def test_mention_spans_point_into_the_text():
     text = "Some background.\n\nWe will launch a consultation on electoral integrity before the end of this year."
     (mention,) = extract_mentions(text, ANSWER)
-    assert text[mention.sentence_start:mention.sentence_end] == mention.sentence
-    assert text[mention.action_start:mention.action_end] == "launch a consultation on electoral integrity"
-    assert mention.deadline_text == "before the end of this year" and mention.deadline == "2019-12-31"
+    assert text[mention["sentence_start"]:mention["sentence_end"]] == mention["sentence"]
+    assert text[mention["action_start"]:mention["action_end"]] == "launch a consultation on electoral integrity"
+    assert mention["deadline_text"] == "before the end of this year" and mention["deadline"] == "2019-12-31"
 
 
 @pytest.mark.parametrize("phrase, base, expected", [
@@ -107,7 +109,7 @@ def test_deadlines_resolve_to_the_end_of_the_named_period(phrase, base, expected
 
 def test_open_ended_time_is_kept_as_written_without_a_date():
     (mention,) = extract_mentions("We intend to publish the data in due course.", ANSWER)
-    assert mention.deadline_text == "in due course" and mention.deadline is None
+    assert mention["deadline_text"] == "in due course" and mention["deadline"] is None
 
 
 @pytest.mark.parametrize("alias, canonical", [
@@ -120,3 +122,22 @@ def test_open_ended_time_is_kept_as_written_without_a_date():
 ])
 def test_owner_aliases_are_canonical(alias, canonical):
     assert canonical_owner(alias) == canonical
+
+
+def test_the_cue_tables_come_from_the_finder_config(tmp_path):
+    cues = json.loads(CUES_PATH.read_text())
+    cues["future_modals"].remove("will")
+    (tmp_path / "cues.json").write_text(json.dumps(cues))
+    override = {"cues": {"@misc": "commitments.cues_from_file.v1", "path": str(tmp_path / "cues.json")}}
+    sentence = "We will publish the strategy in the spring."
+    assert kinds_and_actions(sentence) == [("firm", "publish the strategy")]
+    assert extract_mentions(sentence, ANSWER, finder_config=override) == []
+
+
+def test_the_gazetteer_comes_from_the_finder_config(tmp_path):
+    (tmp_path / "gazetteer.json").write_text(json.dumps({"bodies": {"Department for Walks": ["DfW"]}}))
+    override = {"gazetteer": {"@misc": "commitments.gazetteer_from_file.v1", "path": str(tmp_path / "gazetteer.json")}}
+    meta = {**ANSWER, "body": "DfW"}
+    (default,) = extract_mentions("I will publish the report next month.", meta)
+    (overridden,) = extract_mentions("I will publish the report next month.", meta, finder_config=override)
+    assert (default["owner"], overridden["owner"]) == ("DfW", "Department for Walks")

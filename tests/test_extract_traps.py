@@ -12,7 +12,7 @@ ANSWER = {"body": "Department for Transport", "person": "A Minister", "date": "2
 
 
 def found(text, meta=ANSWER):
-    return [(m.kind, m.action) for m in extract_mentions(text, meta)]
+    return [(m["kind"], m["action"]) for m in extract_mentions(text, meta)]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -89,17 +89,17 @@ def test_traps_are_not_commitments(text):
     "The information requested could only be obtained at disproportionate cost.",
 ])
 def test_housekeeping_is_procedural(text):
-    assert [m.kind for m in extract_mentions(text, ANSWER)] == ["procedural"]
+    assert [m["kind"] for m in extract_mentions(text, ANSWER)] == ["procedural"]
 
 
 def test_bullet_list_under_a_lead_in():
     text = "The Department will:\n- publish a cycling strategy;\n- consult on pavement parking by March; and\n- review the guidance."
     mentions = extract_mentions(text, ANSWER)
-    assert [(m.kind, m.action) for m in mentions] == [
+    assert [(m["kind"], m["action"]) for m in mentions] == [
         ("firm", "publish a cycling strategy"), ("firm", "consult on pavement parking"), ("firm", "review the guidance")]
-    assert mentions[1].deadline == "2021-03-31"
+    assert mentions[1]["deadline"] == "2021-03-31"
     for m in mentions:
-        assert text[m.action_start:m.action_end] == m.action
+        assert text[m["action_start"]:m["action_end"]] == m["action"]
 
 
 # -- owners -------------------------------------------------------------------
@@ -117,12 +117,12 @@ def test_bullet_list_under_a_lead_in():
 ])
 def test_owners_are_canonical_bodies(text, body, owner):
     (mention,) = extract_mentions(text, {**ANSWER, "body": body})
-    assert mention.owner == owner
+    assert mention["owner"] == owner
 
 
 def test_i_is_the_answering_body_with_the_minister_as_person():
     (mention,) = extract_mentions("I will publish the consultation response shortly.", ANSWER)
-    assert (mention.owner, mention.person) == ("Department for Transport", "A Minister")
+    assert (mention["owner"], mention["person"]) == ("Department for Transport", "A Minister")
 
 
 def test_press_quote_is_owned_by_the_speakers_body():
@@ -132,14 +132,14 @@ def test_press_quote_is_owned_by_the_speakers_body():
         "Critics said the plans will not go far enough."
     )
     (mention,) = extract_mentions(article, {"date": "2019-11-12"})
-    assert (mention.kind, mention.owner, mention.person) == ("firm", "Cabinet Office", "Earl Howe")
-    assert mention.action == "publish the new guidance for candidates"
+    assert (mention["kind"], mention["owner"], mention["person"]) == ("firm", "Cabinet Office", "Earl Howe")
+    assert mention["action"] == "publish the new guidance for candidates"
 
 
 def test_evidence_turn_owned_by_the_witness_department():
     turn = "We will stand up an election cell again for any general election."
     (mention,) = extract_mentions(turn, {"body": "Cabinet Office", "person": "A Witness", "date": "2019-09-03"})
-    assert (mention.kind, mention.action, mention.owner, mention.person) == (
+    assert (mention["kind"], mention["action"], mention["owner"], mention["person"]) == (
         "firm", "stand up an election cell", "Cabinet Office", "A Witness")
 
 
@@ -149,7 +149,7 @@ def test_quoted_speaker_resolved_from_a_later_surname():
         "Smith said the department will publish a revised code of practice in the autumn."
     )
     (mention,) = extract_mentions(article, {"date": "2021-02-01"})
-    assert (mention.owner, mention.person, mention.deadline) == ("Cabinet Office", "Jane Smith", "2021-11-30")
+    assert (mention["owner"], mention["person"], mention["deadline"]) == ("Cabinet Office", "Jane Smith", "2021-11-30")
 
 
 # -- deadlines ----------------------------------------------------------------
@@ -163,4 +163,4 @@ def test_quoted_speaker_resolved_from_a_later_surname():
 ])
 def test_deadlines_resolved_against_the_document_date(text, deadline_text, deadline):
     (mention,) = extract_mentions(text, ANSWER)
-    assert (mention.deadline_text, mention.deadline) == (deadline_text, deadline)
+    assert (mention["deadline_text"], mention["deadline"]) == (deadline_text, deadline)

@@ -1,0 +1,149 @@
+"""Who speaks: the owner a trigger's subject names (a body, the speaker's own voice, or
+an outsider), and the body whose voice a sentence is."""
+
+from spacy.tokens import Doc, Span, Token
+
+from common.gazetteer import Gazetteer
+from extract.tables import Cues
+from extract.triggers import Trigger
+
+
+def subject_owner(trigger: Trigger, cues: Cues, gazetteer: Gazetteer) -> str | None | bool:
+    """Canonical owner named by the subject; None for the speaking body; False for outsiders."""
+    if reported_by_outsider(trigger.head, cues, gazetteer):
+        return False
+    if trigger.state:
+        return None  # "X will be available": the speaking body makes it so
+    action = trigger.action
+    if any(c.dep_ == "auxpass" for c in action.children) and trigger.head == action:
+        agent = next((c for c in action.children if c.dep_ == "agent"), None)
+        body = agent and next((g for g in agent.children if g.dep_ == "pobj"), None)
+        return name_owner(body, cues, gazetteer) if body is not None else None  # the patient is not the actor
+    subject = find_subject(trigger.head)
+    if subject is None:
+        return None
+    if subject.lower_ in cues.relative_pronouns and subject.head.dep_ == "relcl":
+        antecedent = subject.head.head
+        # "the NHS has developed models which will operate": the body that made them acts
+        maker = next((c for c in antecedent.head.children if c.dep_ == "nsubj"), None) if antecedent.dep_ == "dobj" else None
+        owner = name_owner(maker, cues, gazetteer) if maker is not None else None
+        return owner or None
+    return name_owner(subject, cues, gazetteer)
+
+
+def name_owner(subject: Token, cues: Cues, gazetteer: Gazetteer) -> str | None | bool:
+    """Who the subject phrase names: a body (canonical), None for the speaker's own voice, False for outsiders."""
+    phrase = subject.doc[subject.left_edge.i: subject.right_edge.i + 1]
+    name = proper_name(phrase, cues)
+    found = gazetteer.find(phrase.text)
+    if found and not (name and len(name) > found[0][1] - found[0][0] and name.split()[-1].lower() in cues.public_body_markers):
+        return found[0][2]  # ... unless the body is only part of a longer name ("... NHS Foundation Trust")
+    if name and name.lower() not in cues.self_subjects:
+        last = name.split()[-1].lower()
+        if last in cues.programme_markers and last not in cues.public_body_markers:
+            return None  # a named programme speaks for its department
+        if last in cues.public_body_markers and not found_foreign(phrase, cues):
+            return canonical_body(name, gazetteer)  # a named public body owns its own deeds
+    lower, lemma = subject.lower_, subject.lemma_.lower()
+    if any(t.lower_ in {"you", "your", "yours"} for t in phrase):
+        return False  # "your email address will not be published": addressed to the reader
+    if lower in cues.self_subjects or lemma in cues.self_subjects:
+        return False if found_foreign(phrase, cues) else None
+    if subject.pos_ == "PRON":
+        return None if lower in {"it", "this", "these", "there", "which", "that"} else False
+    if lower in cues.outside_government_nouns or lemma in cues.outside_government_nouns:
+        return False
+    if subject.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or found_foreign(phrase, cues):
+        return False
+    return None
+
+
+def proper_name(phrase: Span, cues: Cues) -> str | None:
+    """The name in a subject phrase: a run of proper nouns ('Tavistock and Portman NHS
+    Foundation Trust', 'National Leisure Recovery Fund'), or None."""
+    runs, run = [], []
+    for token in phrase:
+        joins_names = token.text == "," and token.i + 1 < phrase.end and phrase.doc[token.i + 1].pos_ == "PROPN"
+        if token.pos_ == "PROPN" or (run and (token.lower_ in {"and", "of", "for", "&"} or joins_names)) or \
+                (run and token.lower_ in cues.public_body_markers | cues.programme_markers):
+            run.append(token)
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    for run in runs:
+        while run and run[-1].lower_ in {"and", "of", "for", "&"}:
+            run.pop()
+    runs = [r for r in runs if r and any(t.pos_ == "PROPN" for t in r)]
+    if not runs:
+        return None
+    best = max(runs, key=len)
+    return phrase.doc[best[0].i: best[-1].i + 1].text
+
+
+def found_foreign(phrase: Span, cues: Cues) -> bool:
+    """'Israel's actions', 'the Scottish Government', 'the European Commission': not the UK Government."""
+    for ent in phrase.ents:
+        if ent.label_ in {"GPE", "NORP"} and ent.text.lower() not in cues.home_places:
+            return True
+        if ent.label_ == "ORG" and ent.text.lower().startswith(("eu", "european", "the european", "un ", "the un")):
+            return True
+    return any(t.lower_ in {"its", "their"} and t.dep_ == "poss" and t.head == phrase.root for t in phrase) and \
+        any(e.label_ in {"GPE", "NORP"} for e in phrase.doc.ents if e.end <= phrase.start and phrase.start - e.end < 20)
+
+
+def find_subject(head: Token) -> Token | None:
+    token = head
+    for _ in range(6):
+        subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+        if subjects:
+            # "GCSE, AS and A level exams will not go ahead": prefer the common noun head
+            return next((s for s in reversed(subjects) if s.pos_ == "NOUN"), subjects[0])
+        if token.dep_ in {"xcomp", "conj", "acl", "pcomp", "prep", "dobj", "pobj", "acomp", "advcl"} and token.head != token:
+            token = token.head
+        else:
+            return None
+    return None
+
+
+def reported_by_outsider(head: Token, cues: Cues, gazetteer: Gazetteer) -> bool:
+    """'The European Commission has confirmed that UK nationals will be treated as ...'."""
+    token = head
+    for _ in range(4):
+        if token.dep_ != "ccomp":
+            token = token.head if token.dep_ in {"conj", "xcomp"} else token
+            if token.dep_ != "ccomp":
+                return False
+        reporter = token.head
+        if reporter.lemma_ in cues.reporting_verbs:
+            subject = find_subject(reporter)
+            # "He said", "Earl Howe said": a person is the speaker, not an outsider;
+            # "the European Commission has confirmed" is an outsider.
+            if subject is not None and subject.pos_ != "PRON" and subject.ent_type_ != "PERSON":
+                return name_owner(subject, cues, gazetteer) is False
+        token = reporter
+    return False
+
+
+def bodies_named(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Every body the text names, found once per document."""
+    if "bodies" not in doc.user_data:
+        doc.user_data["bodies"] = gazetteer.find(doc.text)
+    return doc.user_data["bodies"]
+
+
+def speaking_owner(doc: Doc, sent: Span, meta: dict, gazetteer: Gazetteer) -> str | None:
+    """The body whose voice this is: the metadata's, else the nearest body the text names before it."""
+    if meta.get("body"):
+        return canonical_body(meta["body"], gazetteer)
+    named = bodies_named(doc, gazetteer)
+    before = [owner for start, _end, owner in named if start < sent.end_char]
+    # A headline names its body only further down.
+    return before[-1] if before else (named[0][2] if named else None)
+
+
+def canonical_body(name: str, gazetteer: Gazetteer) -> str:
+    """Canonical form of a body's name; an unknown body keeps its own name."""
+    return gazetteer.canonical_name(name) or name.strip()

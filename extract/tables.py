@@ -1,0 +1,134 @@
+"""The component's data, named in its config: the cue tables (`Cues`, from cues.json) and the
+bodies gazetteer, each loaded by a function registered with spaCy's `registry.misc`."""
+
+import json
+import re
+import typing
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from spacy.util import registry
+
+from common.gazetteer import Gazetteer, gazetteer
+
+CUES_PATH = Path(__file__).with_name("cues.json")
+
+
+@dataclass
+class Cues:
+    """Cue words for commitment kinds, by lemma. Data, not logic: tune cues.json, measure
+    with `commitments evaluate`. Sets are matched as sets; patterns keep their order."""
+
+    future_modals: frozenset[str]
+    # "we may review": a hedge only when the speaker is the subject; "services may
+    # stay open" or "it would require legislation" promise nothing.
+    hedge_modals: frozenset[str]
+
+    # "intends to X", "plans to X", "is going to X", "is due to X": settled intentions.
+    intent_lemmas: frozenset[str]
+    intent_nouns: frozenset[str]
+    # Verbs whose object can be a nominal commitment: "this included commitments to X".
+    noun_head_verbs: frozenset[str]
+    ongoing_lemmas: frozenset[str]
+    hedge_lemmas: frozenset[str]
+    # "we are considering the matter", "is looking at": hedges in the progressive.
+    progressive_hedges: frozenset[str]
+    # "will work with X to publish Y": the deed is in the purpose clause.
+    purpose_lemmas: frozenset[str]
+    hedge_adverbs: frozenset[str]
+    hedge_context: frozenset[str]
+
+    # Verbs that name no checkable deed without a concrete deliverable.
+    vague_verbs: frozenset[str]
+    # These are vague only with a vague object: "provide support" vs "provide a full breakdown".
+    object_dependent_verbs: frozenset[str]
+    vague_objects: frozenset[str]
+    # "bring forward legislation" is a deed; "bring an end to" is an aim.
+    particle_deeds: dict[str, frozenset[str]]
+
+    # A promise to keep doing something may use a plain verb ("continue to have
+    # dialogue", "keep working with"); these say nothing at all, or describe a trend.
+    not_ongoing_verbs: frozenset[str]
+
+    # "committed to" + one of these is an aim or a value (none), unless dated or
+    # quantified ("committed to achieving net zero by 2050" is a target, so firm).
+    aim_verbs: frozenset[str]
+    # "remains committed to developing X": an activity under way.
+    activity_verbs: frozenset[str]
+    # "will not be compromised": an assurance about a fact, not an action refused.
+    assurance_verbs: frozenset[str]
+    # "will run until 31 March": continuation, not a new deed.
+    continuation_verbs: frozenset[str]
+
+    condition_markers: frozenset[str]
+    sentence_conditions: tuple[str, ...]
+
+    # Scheduled states: "PrEP will be routinely available across England in 2020/21".
+    scheduled_states: frozenset[str]
+
+    # Subjects that are not government: their plans are not government commitments.
+    outside_government_nouns: frozenset[str]
+    # Places whose name in a subject does not make it foreign: "the UK Government".
+    home_places: frozenset[str]
+    # A named programme speaks for the department that runs it ("the National
+    # Leisure Recovery Fund seeks to ...").
+    programme_markers: frozenset[str]
+    # "The NHS Long Term Plan sets a clear ambition that ...": aims are hedges.
+    hedge_nouns: frozenset[str]
+    self_subjects: frozenset[str]
+    relative_pronouns: frozenset[str]
+    # Words in a name that mark a public body ("Tavistock and Portman NHS Foundation
+    # Trust", "Network Rail", "Joint Consultative Working Group").
+    public_body_markers: frozenset[str]
+    reporting_verbs: frozenset[str]
+
+    # Housekeeping sentences (regular expressions): "I will write to the noble Lord".
+    procedural_patterns: tuple[str, ...]
+    # Press pages: navigation, comment forms, newsletter boxes and cookie notices (regular expressions).
+    furniture_patterns: tuple[str, ...]
+
+    # Compiled once from the patterns above.
+    procedural: re.Pattern = field(init=False, repr=False)
+    furniture: re.Pattern = field(init=False, repr=False)
+    sentence_condition: re.Pattern = field(init=False, repr=False)
+
+    def __post_init__(self):
+        # JSON has lists only: each table takes the type it is declared with.
+        for f in fields(self):
+            if not f.init:
+                continue
+            value, kind = getattr(self, f.name), typing.get_origin(f.type)
+            if kind is dict:
+                value = {key: frozenset(words) for key, words in value.items()}
+            elif kind in (frozenset, tuple):
+                value = kind(value)
+            setattr(self, f.name, value)
+        self.procedural = re.compile("|".join(self.procedural_patterns), re.IGNORECASE)
+        self.furniture = re.compile("|".join(self.furniture_patterns), re.IGNORECASE)
+        self.sentence_condition = re.compile("|".join(re.escape(p) for p in self.sentence_conditions), re.IGNORECASE)
+
+
+def load_cues(path: Path | str) -> Cues:
+    return Cues(**json.loads(Path(path).read_text()))
+
+
+@registry.misc("commitments.default_cues.v1")
+def default_cues() -> Cues:
+    return load_cues(CUES_PATH)
+
+
+@registry.misc("commitments.cues_from_file.v1")
+def cues_from_file(path: str) -> Cues:
+    """Cue tables of your own: a copy of extract/cues.json, edited."""
+    return load_cues(path)
+
+
+@registry.misc("commitments.default_gazetteer.v1")
+def default_gazetteer() -> Gazetteer:
+    return gazetteer()  # common/gazetteer.json, the one the spiders and the store use too
+
+
+@registry.misc("commitments.gazetteer_from_file.v1")
+def gazetteer_from_file(path: str) -> Gazetteer:
+    """A gazetteer of your own, in the shape of common/gazetteer.json."""
+    return Gazetteer(json.loads(Path(path).read_text()))
