@@ -6,9 +6,10 @@ from pathlib import Path
 import jinja2
 import sqlite_utils
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates" / "site"
-ASSETS = ROOT / "site"
+from common import resources
+
+TEMPLATES = resources.site_templates()
+ASSETS = resources.static_assets()
 
 
 def load_commitments(db: sqlite_utils.Database) -> list[dict]:

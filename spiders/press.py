@@ -14,11 +14,12 @@ from pathlib import Path
 import feedparser
 import scrapy
 
+from common import resources
 from spiders.articles import NotAnArticle, extract_article, relevance
 from spiders.base import SourceSpider, failure_reason
 from spiders.items import Article
 
-DEFAULT_FEEDS = Path(__file__).with_name("press_feeds.toml")
+DEFAULT_FEEDS = resources.default_feeds()
 
 
 def load_feeds(path: str | Path | None) -> dict:
