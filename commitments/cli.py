@@ -6,8 +6,12 @@ from pathlib import Path
 
 import click
 
+<<<<<<< HEAD
 from common import config
 from spiders import date_fields
+=======
+from common import config, resources
+>>>>>>> packaging
 
 EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind", "action",
                  "owner", "person", "deadline", "deadline_text")
@@ -314,7 +318,7 @@ def extract_text(file, owner, speaker, date, model):
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--corrections", type=click.Path(dir_okay=False),
-              default=str(Path(__file__).resolve().parent.parent / "extract" / "gold_corrections.jsonl"),
+              default=str(resources.gold_corrections()),
               show_default="the project's corrections", help="Label corrections, keyed by qid and sentence_index.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write every disagreement here (JSON Lines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

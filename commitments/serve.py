@@ -4,9 +4,10 @@ import json
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-METADATA = ROOT / "db" / "datasette_metadata.json"
-TEMPLATES = ROOT / "templates" / "datasette"
+from common import resources
+
+METADATA = resources.datasette_metadata()
+TEMPLATES = resources.datasette_templates()  # None: none shipped
 
 
 def metadata_for(db_path: str) -> dict:
@@ -22,6 +23,6 @@ def datasette_args(db_path: str, port: int, host: str) -> list[str]:
     handle.close()
     args = ["serve", db_path, "--metadata", handle.name, "--port", str(port), "--host", host,
             "--setting", "sql_time_limit_ms", "3000"]
-    if TEMPLATES.exists() and any(TEMPLATES.iterdir()):
+    if TEMPLATES is not None and any(TEMPLATES.iterdir()):
         args += ["--template-dir", str(TEMPLATES)]
     return args

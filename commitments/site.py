@@ -7,11 +7,11 @@ import jinja2
 import sqlite_utils
 
 import db as store
+from common import resources
 from common.kinds import TRACKABLE
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates" / "site"
-ASSETS = ROOT / "site"
+TEMPLATES = resources.site_templates()
+ASSETS = resources.static_assets()
 
 
 def build_site(db: sqlite_utils.Database, out: Path) -> Path:

@@ -7,9 +7,10 @@ speaks for its department) and the extractor (owners).
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 
-GAZETTEER_PATH = Path(__file__).with_name("gazetteer.json")
+from common import resources
+
+GAZETTEER_PATH = resources.gazetteer()
 
 
 class Gazetteer:

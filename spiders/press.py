@@ -13,11 +13,12 @@ import feedparser
 import scrapy
 
 import db
+from common import resources
 from spiders.articles import NotAnArticle, extract_article, relevance
 from spiders.base import SourceSpider, failure_reason
 from spiders.items import Article
 
-DEFAULT_FEEDS = Path(__file__).with_name("press_feeds.toml")
+DEFAULT_FEEDS = resources.default_feeds()
 
 
 def load_feeds(path: str | Path | None) -> dict:

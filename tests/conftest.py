@@ -1,7 +1,10 @@
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,16 +21,46 @@ def file_response(path: Path, url: str, **meta) -> TextResponse:
     return TextResponse(url=url, request=request, body=path.read_bytes(), encoding="utf-8")
 
 
-def run_cli(*args, db: Path | None = None, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
-    """The real `commitments` command in a subprocess (Scrapy's reactor starts once per process)."""
-    command = [sys.executable, "-m", "commitments"]
+def run_cli(*args, db: Path | None = None, check: bool = True, input: str | None = None,
+            command: list | None = None, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real `commitments` command in a subprocess (Scrapy's reactor starts once per process).
+
+    This checkout's, run from it, unless `command`, `cwd` and `env` say otherwise (an installed one).
+    """
+    command = [sys.executable, "-m", "commitments"] if command is None else [str(c) for c in command]
     if db is not None:
         command += ["--db", str(db)]
     result = subprocess.run(command + [str(a) for a in args], capture_output=True, text=True, input=input,
-                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT)} if env is None else env)
     if check and result.returncode != 0:
         raise AssertionError(f"commitments {' '.join(map(str, args))} failed ({result.returncode}):\n{result.stderr[-3000:]}")
     return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for_json(url: str, server: subprocess.Popen, seconds: float = 20):
+    """Poll a starting server's `url` until it answers; fail with its stderr if it exits or never does."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return get_json(url)
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                if server.poll() is None:
+                    server.terminate()
+                _out, err = server.communicate(timeout=10)
+                raise AssertionError(f"no answer from {url} (exit {server.returncode}):\n{(err or b'')[-3000:]!r}")
+            time.sleep(0.2)
 
 
 def jsonl(text: str) -> list[dict]:

@@ -1,16 +1,13 @@
 """The demo end to end, the static site, and Datasette served and queried over HTTP."""
 
-import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 import sqlite_utils
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, free_port, get_json, run_cli, wait_for_json
 
 STORY = ("launch a consultation on electoral integrity", "implement a digital imprints regime for online election material")
 
@@ -52,17 +49,6 @@ def test_site_lists_commitments_with_owner_kind_date_and_source_links(demo):
     assert "written-questions/detail/" in index and (site / "assets" / "style.css").exists()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def test_datasette_serves_the_tracker_with_metadata(demo):
     db_path, _site, _ = demo
     port = free_port()
@@ -70,12 +56,7 @@ def test_datasette_serves_the_tracker_with_metadata(demo):
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                get_json(f"{base}/-/versions.json")
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_for_json(f"{base}/-/versions.json", server)
         metadata = get_json(f"{base}/-/metadata.json")
         assert metadata["license"] == "Open Parliament Licence v3.0" and metadata["title"] == "Commitments Tracker"
         rows = get_json(f"{base}/commitments/commitments.json?_shape=array&owner=Cabinet+Office")
