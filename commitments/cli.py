@@ -6,12 +6,8 @@ from pathlib import Path
 
 import click
 
-<<<<<<< HEAD
-from common import config
-from spiders import date_fields
-=======
 from common import config, resources
->>>>>>> packaging
+from spiders import date_fields
 
 EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind", "action",
                  "owner", "person", "deadline", "deadline_text")
