@@ -312,28 +312,52 @@ def extract_text(file, owner, speaker, date, model):
 
 
 @cli.command()
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("gold", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", type=click.Choice(["dev", "test"]),
+              help="Without GOLD: only this split of the labelled corpus, with its confusions.")
 @click.option("--corrections", type=click.Path(dir_okay=False),
               default=str(resources.gold_corrections()),
-              show_default="the project's corrections", help="Label corrections, keyed by qid and sentence_index.")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False), help="Write every disagreement here (JSON Lines).")
+              show_default="the project's corrections", help="Label corrections to GOLD, keyed by qid and sentence_index.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False),
+              help="Write every disagreement here (JSON Lines). Never for the test split.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--model", default=None, help="spaCy model.")
-def evaluate(gold, corrections, errors_path, as_json, model):
-    """Score the extractor against a gold set: precision, recall and F1 for trackable
-    commitments, kind and owner accuracy, and the confusions.
+def evaluate(gold, split, corrections, errors_path, as_json, model):
+    """Score the extractor: precision, recall and F1 for trackable commitments
+    (firm + conditional), kind and owner accuracy, and the confusions.
+
+    Without GOLD it scores the project's labelled corpus of real answers
+    (extract/gold/) and prints the development and test splits side by side.
+    The test split is never read while rules are written: its figure is the
+    one that counts, and its errors are not written out.
 
     \b
-    Example:
+    Examples:
+      commitments evaluate
+      commitments evaluate --split dev --errors dev-errors.jsonl
       commitments evaluate ../shared/gold/dev-written-answers-2021-02-01.jsonl
     """
-    from extract.evaluate import evaluate as score
-    from extract.evaluate import format_report, load_gold
+    from extract import evaluate as ev
 
-    scores = score(load_gold(Path(gold), Path(corrections) if corrections else None), model=model)
+    if gold:
+        named = {Path(gold).name: ev.evaluate(ev.load_gold(Path(gold), Path(corrections) if corrections else None),
+                                              model=model)}
+    else:
+        if errors_path and split != "dev":
+            raise click.UsageError("--errors needs --split dev: the test split's errors stay unread")
+        corpus = resources.labelled_corpus()
+        named = {name: ev.score(ev.load_corpus(corpus, name), model=model) for name in ([split] if split else ["dev", "test"])}
     if errors_path:
+        (scores,) = named.values()
         Path(errors_path).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors))
-    click.echo(json.dumps(scores.as_dict(), indent=2) if as_json else format_report(scores))
+    if as_json:
+        # A gold file's figures as one object (as they always were); the corpus's keyed by split.
+        figures = {name: scores.as_dict() for name, scores in named.items()}
+        click.echo(json.dumps(figures[Path(gold).name] if gold else figures, indent=2))
+    elif len(named) == 1:
+        click.echo(ev.format_report(next(iter(named.values()))))
+    else:
+        click.echo(ev.format_side_by_side(named))
 
 
 # -- publish -----------------------------------------------------------------

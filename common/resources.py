@@ -60,6 +60,11 @@ def datasette_metadata() -> Path:
     return _file("db", "datasette_metadata.json")
 
 
+def labelled_corpus() -> Path:
+    """The labelled corpus of real answers (extract/gold/): documents, sentences, labels."""
+    return _file("extract", "gold")
+
+
 def gold_corrections() -> Path:
     """The project's label corrections to the gold set, for `commitments evaluate`."""
     return _file("extract", "gold_corrections.jsonl")

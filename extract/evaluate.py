@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.gazetteer import canonical_owner
 from common.kinds import KIND_ORDER, TRACKABLE
 
 
@@ -112,10 +113,39 @@ def predicted_kind(mentions) -> str:
     return min(kinds, key=KIND_ORDER.index) if kinds else "none"
 
 
+def load_corpus(folder: Path, split: str) -> list[tuple[str, dict, list[tuple[int, int, dict]]]]:
+    """The labelled corpus's answers of one split ("dev" or "test"), as the store holds their
+    text (paragraphs and list items a line), each gold sentence with its span in it."""
+    def read(name):
+        return [json.loads(line) for line in (folder / name).read_text().splitlines() if line.strip()]
+
+    labels = {(r["doc_id"], r["index"]): r for r in read("labels.jsonl")}
+    sentences: dict[str, list[dict]] = defaultdict(list)
+    for row in read("sentences.jsonl"):
+        sentences[row["doc_id"]].append(row)
+    documents = []
+    for doc in read("documents.jsonl"):
+        if doc["split"] != split:
+            continue
+        spans = []
+        for row in sentences[doc["doc_id"]]:
+            label = labels[(row["doc_id"], row["index"])]
+            spans.append((row["start"], row["end"], {"qid": row["doc_id"], "sentence_index": row["index"],
+                                                     "sentence": row["sentence"], **label}))
+        meta = {"body": doc["body"], "person": doc["minister"], "date": doc["date"]}
+        documents.append((doc["text"], meta, spans))
+    return documents
+
+
 def evaluate(rows: list[dict], model: str | None = None) -> Scores:
+    """Scores on a gold file's rows (answers rebuilt from their sentences)."""
+    return score(documents_from_gold(rows), model)
+
+
+def score(documents, model: str | None = None) -> Scores:
+    """Run the extractor over (text, meta, gold spans) and score it sentence by sentence."""
     from extract.pipeline import extract_many
 
-    documents = documents_from_gold(rows)
     scores = Scores()
     results = extract_many(((text, meta) for text, meta, _ in documents), model=model)
     for (_text, _meta, spans), mentions in zip(documents, results, strict=True):
@@ -136,14 +166,30 @@ def evaluate(rows: list[dict], model: str | None = None) -> Scores:
             scores.fn += gold_trackable and not predicted_trackable
             if gold_trackable and predicted_trackable:
                 scores.owner_total += 1
-                owners = {m["owner"] for m in overlapping if m["kind"] in TRACKABLE}
-                if gold["owner"] in owners:
+                # "DCMS" and its full name are one owner: compare canonical forms.
+                owners = {canonical_owner(m["owner"]) for m in overlapping if m["kind"] in TRACKABLE}
+                if canonical_owner(gold["owner"]) in owners:
                     scores.owner_correct += 1
                 else:
                     scores.errors.append({"qid": gold["qid"], "sentence_index": gold["sentence_index"],
                                           "gold_owner": gold["owner"], "predicted_owners": sorted(o or "" for o in owners),
                                           "sentence": gold["sentence"]})
     return scores
+
+
+def format_side_by_side(named: dict[str, Scores]) -> str:
+    """Figures of several sets in columns (development beside test)."""
+    rows = [("sentences", lambda d: str(d["sentences"])),
+            ("trackable sentences (gold)", lambda d: str(d["trackable"]["tp"] + d["trackable"]["fn"])),
+            ("trackable precision", lambda d: f"{d['trackable']['precision']:.3f}"),
+            ("trackable recall", lambda d: f"{d['trackable']['recall']:.3f}"),
+            ("trackable F1", lambda d: f"{d['trackable']['f1']:.3f}"),
+            ("kind accuracy", lambda d: f"{d['kind_accuracy']:.3f}"),
+            ("owner accuracy", lambda d: "n/a" if d["owner_accuracy"] is None else f"{d['owner_accuracy']:.3f}")]
+    dicts = {name: scores.as_dict() for name, scores in named.items()}
+    lines = [f"{'':28}" + "".join(f"{name:>16}" for name in dicts)]
+    lines += [f"{label:28}" + "".join(f"{cell(d):>16}" for d in dicts.values()) for label, cell in rows]
+    return "\n".join(lines)
 
 
 def format_report(scores: Scores) -> str:

@@ -1,6 +1,6 @@
 """The labelled corpus of real answers: how its sentences were chosen and split.
 
-    python -m extract.gold_corpus build ../shared/real extract/gold
+    python -m commitments.labelled_corpus build ../shared/real extract/gold
 
 Answers are drawn at random (seeded) from the real months in `../shared/real`
 (Commons written answers tabled in Dec 2023 and Jul 2024, whole texts only;
@@ -17,8 +17,10 @@ import random
 import re
 import sqlite3
 import sys
+from collections import Counter
 from pathlib import Path
 
+from common.kinds import TRACKABLE
 from common.text import html_to_text
 from spiders.parlparse import parse_file
 from spiders.written_questions import parse_question
@@ -139,7 +141,51 @@ def build(real: Path, out: Path) -> dict:
             "test_sentences": sum(split_of[s["doc_id"]] == "test" for s in sentences)}
 
 
+def _read_labels(paths) -> dict[tuple[str, int], dict]:
+    labels = {}
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                labels[(row["doc_id"], row["index"])] = row
+    return labels
+
+
+def _kappa(pairs: list[tuple[str, str]]) -> float:
+    """Cohen's kappa of two annotators' labels."""
+    n = len(pairs)
+    observed = sum(a == b for a, b in pairs) / n
+    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+    expected = sum(first[k] * second[k] for k in first) / n / n
+    return (observed - expected) / (1 - expected)
+
+
+def merge(folder: Path) -> dict:
+    """labels.jsonl from the two passes (pass-a.jsonl, pass-b.jsonl): their label where they
+    agree, the adjudicated one (adjudicated.jsonl) where they do not. Returns the agreement."""
+    first, second = _read_labels([folder / "pass-a.jsonl"]), _read_labels([folder / "pass-b.jsonl"])
+    adjudicated = _read_labels([folder / "adjudicated.jsonl"])
+    sentences = [json.loads(line) for line in (folder / "sentences.jsonl").read_text().splitlines()]
+    keys = [(s["doc_id"], s["index"]) for s in sentences]
+    fields = ("kind", "owner", "actions", "deadline")
+    rows = []
+    for key in keys:
+        a, b = first[key], second[key]
+        agreed = a["kind"] == b["kind"] and (a["kind"] not in TRACKABLE or a["owner"] == b["owner"])
+        chosen = a if agreed else adjudicated[key]  # KeyError: a disagreement nobody adjudicated
+        rows.append({"doc_id": key[0], "index": key[1], **{f: chosen[f] for f in fields},
+                     "source": "agreed" if agreed else "adjudicated"})
+    (folder / "labels.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    kinds = [(first[k]["kind"], second[k]["kind"]) for k in keys]
+    trackable = [(a in TRACKABLE, b in TRACKABLE) for a, b in kinds]
+    return {"sentences": len(keys), "kind_agreement": round(sum(a == b for a, b in kinds) / len(keys), 3),
+            "kind_kappa": round(_kappa(kinds), 3), "trackable_kappa": round(_kappa(trackable), 3),
+            "adjudicated": sum(r["source"] == "adjudicated" for r in rows),
+            "final_kinds": dict(Counter(r["kind"] for r in rows).most_common())}
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] != "build":
-        sys.exit("usage: python -m extract.gold_corpus build REAL_DIR OUT_DIR")
-    print(build(Path(sys.argv[2]), Path(sys.argv[3])))
+    commands = {"build": lambda real, out: build(Path(real), Path(out)), "merge": lambda out: merge(Path(out))}
+    if len(sys.argv) < 3 or sys.argv[1] not in commands:
+        sys.exit("usage: python -m commitments.labelled_corpus build REAL_DIR OUT_DIR | merge OUT_DIR")
+    print(json.dumps(commands[sys.argv[1]](*sys.argv[2:]), indent=2))
