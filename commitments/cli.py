@@ -228,6 +228,53 @@ def load(ctx, file):
     click.echo(f"stored {counts['stored']}, rejected {counts['rejected'] + bad}", err=True)
 
 
+@cli.command("load-hansard")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.pass_context
+def load_hansard(ctx, paths):
+    """Load Hansard written answers and written statements of both Houses from
+    ParlParse XML (TheyWorkForYou's scrapedxml: answers*, lordswrans*, ministerial*,
+    lordswms* files), given as files or folders.
+
+    \b
+    Example:
+      commitments load-hansard scrapedxml/wrans/ scrapedxml/lordswrans/
+    In folders, files of other kinds (debates, committees) are skipped and counted.
+    A named file that is not one of these, or is not well-formed XML, becomes a
+    rejection; the other files are stored, and the exit status is 1.
+    """
+    from db.store import save_records, save_rejection
+    from spiders.parlparse import NotParlParse, file_kind, parse_file
+
+    files, skipped = [], 0
+    for path in map(Path, paths):
+        if path.is_dir():
+            for found in sorted(path.rglob("*.xml")):
+                try:
+                    file_kind(found)
+                    files.append(found)
+                except NotParlParse:
+                    skipped += 1
+        else:
+            files.append(path)
+    database = _open(ctx)
+    stored = rejected = 0
+    with click.progressbar(files, label="Loading Hansard", file=sys.stderr, show_pos=True) as bar:
+        for path in bar:
+            try:
+                counts = save_records(database, parse_file(path.read_bytes(), path.name))
+            except NotParlParse as exc:
+                with database.conn:
+                    save_rejection(database, source="hansard", url=str(path), reason=str(exc))
+                rejected += 1
+                continue
+            stored, rejected = stored + counts["stored"], rejected + counts["rejected"]
+    click.echo(f"{len(files)} files: {stored} answers and statements stored, {rejected} rejected"
+               + (f"; {skipped} files of other kinds skipped" if skipped else ""), err=True)
+    if rejected:
+        sys.exit(1)
+
+
 # -- extract -----------------------------------------------------------------
 
 @cli.command()

@@ -84,6 +84,12 @@ TABLES: dict[str, dict] = {
         },
         pk="id",
     ),
+    "hansard": dict(
+        # ParlParse (TheyWorkForYou) written answers and statements: `id` is ParlParse's.
+        columns={"id": str, "kind": str, "house": str, "date": str, "department": str, "heading": str,
+                 "speaker": str, "questions": str, "text_html": str, "url": str},
+        pk="id",
+    ),
     "members": dict(
         columns={
             "id": int, "name": str, "list_as": str, "party": str, "party_abbreviation": str,
@@ -144,6 +150,7 @@ FTS = {
     "documents": ["title", "text", "body", "person"],
     "mentions": ["sentence", "action", "owner"],
     "written_questions": ["heading", "question_text"],
+    "hansard": ["heading", "department", "speaker"],
     "recommendations": ["text", "response_text"],
     "articles": ["title", "text"],
 }

@@ -15,6 +15,7 @@ from common.dates import now_iso
 from common.text import html_to_text
 from db.committees import COMMITTEE_SAVERS
 from db.documents import encode_json, save_document
+from db.hansard import HANSARD_SAVERS
 from db.press import PRESS_SAVERS
 
 
@@ -189,4 +190,5 @@ _SAVERS = {
     "rejection": _rejection_record,
     **COMMITTEE_SAVERS,
     **PRESS_SAVERS,
+    **HANSARD_SAVERS,
 }
