@@ -2,6 +2,7 @@
 
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import sqlite_utils
@@ -14,6 +15,12 @@ TEMPLATES = resources.site_templates()
 ASSETS = resources.static_assets()
 
 
+def web_url(url: str | None) -> str | None:
+    """The URL when it is http(s), else None: a scraped `javascript:` or `data:` address
+    never becomes a link."""
+    return url if isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
+
+
 def build_site(db: sqlite_utils.Database, out: Path) -> Path:
     """Render index.html and one page per commitment into `out`; returns the index path."""
     out.mkdir(parents=True, exist_ok=True)
@@ -22,6 +29,7 @@ def build_site(db: sqlite_utils.Database, out: Path) -> Path:
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["web_url"] = web_url
     commitments = store.commitments_with_mentions(db)
     counts = {
         **store.table_counts(db, "documents", "mentions"),

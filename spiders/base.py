@@ -50,9 +50,11 @@ class SourceSpider(scrapy.Spider):
             return
         for item in items:
             yield from self.handle_item(item, response.url, **context)
-        # A server that ignores `take` returns everything at once: advancing by
-        # what was received, not by the page size, never asks twice.
-        if items and skip + len(items) < total:
+        # Page on while the total says there is more, or while pages come back full
+        # (a `totalResults` that is too low must not end the crawl early); stop at an
+        # empty or short page. A server that ignores `take` returns everything at
+        # once (more than a page): advancing by what was received never asks twice.
+        if items and (skip + len(items) < total or len(items) == self.page_size):
             yield self.page_request(url, params, skip + len(items), total, **context)
 
     def page_failed(self, failure):

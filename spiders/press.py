@@ -8,6 +8,7 @@ unless `refresh` is set: the seen-URL memory that makes a daily run cheap.
 
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import scrapy
@@ -32,6 +33,9 @@ def load_feeds(path: str | Path | None) -> dict:
     bad = [f for f in feeds if not isinstance(f, dict) or not f.get("url")]
     if not feeds or bad:
         raise ValueError(f"{path}: every [[feeds]] entry needs a url ({len(bad)} without)")
+    local = [f["url"] for f in feeds if urlsplit(str(f["url"])).scheme.lower() not in ("http", "https")]
+    if local:
+        raise ValueError(f"{path}: feed urls must be http or https, not {', '.join(local)}")
     return config
 
 
@@ -75,6 +79,12 @@ class PressSpider(SourceSpider):
             link = entry.get("link")
             if not link:
                 yield self.reject(response.url, "feed entry without a link", str(entry.get("title")))
+                continue
+            if urlsplit(link).scheme.lower() not in ("http", "https"):
+                # A feed entry pointing at file:, data: or ftp: must never make the crawler
+                # read it (and the store publish it).
+                yield self.reject(response.url, f"feed entry link is not http(s): {link[:200]}", "",
+                                  str(entry.get("title")))
                 continue
             if link in self.seen and not self.refresh:
                 self.crawler.stats.inc_value("article/already_stored")

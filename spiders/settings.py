@@ -17,6 +17,11 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_TIMEOUT = 60
+# No answer, transcript or article is anywhere near this size: a larger body
+# (a gzip bomb decompresses past it) is dropped, not held in memory. Scrapy
+# checks the decompressed size too.
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 
 RETRY_ENABLED = True
 RETRY_TIMES = 4

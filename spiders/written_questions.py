@@ -8,6 +8,7 @@ import dataclasses
 
 from spiders import date_fields
 from spiders.items import WrittenQuestion
+from spiders.values import flag, json_list, string_list
 from common.dates import iso_date
 from spiders.parliament import ParliamentListSpider
 
@@ -40,13 +41,13 @@ def parse_question(value: dict, api_root: str = "") -> WrittenQuestion:
         asking_member=value.get("askingMember"),
         answering_member=value.get("answeringMember"),
         correcting_member=value.get("correctingMember"),
-        is_withdrawn=bool(value.get("isWithdrawn")),
-        is_named_day=bool(value.get("isNamedDay")),
-        answer_is_holding=bool(value.get("answerIsHolding")),
-        answer_is_correction=bool(value.get("answerIsCorrection")),
-        grouped_questions=list(value.get("groupedQuestions") or []),
+        is_withdrawn=flag(value.get("isWithdrawn")),
+        is_named_day=flag(value.get("isNamedDay")),
+        answer_is_holding=flag(value.get("answerIsHolding")),
+        answer_is_correction=flag(value.get("answerIsCorrection")),
+        grouped_questions=string_list(value.get("groupedQuestions")),
         attachment_count=int(value.get("attachmentCount") or 0),
-        attachments=list(value.get("attachments") or []),
+        attachments=json_list(value.get("attachments")),
         url=PUBLIC_URL.format(date=date_tabled, uin=uin) if date_tabled and uin else None,
         api_url=f"{api_root}/api/writtenquestions/questions/{question_id}" if api_root else None,
         raw=value,

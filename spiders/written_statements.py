@@ -7,6 +7,7 @@ import dataclasses
 
 from spiders import date_fields
 from spiders.items import WrittenStatement
+from spiders.values import json_list
 from common.dates import iso_date
 from spiders.parliament import ParliamentListSpider
 
@@ -31,8 +32,8 @@ def parse_statement(value: dict, api_root: str = "") -> WrittenStatement:
         answering_body=value.get("answeringBodyName"),
         text_html=value.get("text"),
         notice_number=value.get("noticeNumber"),
-        linked_statements=list(value.get("linkedStatements") or []),
-        attachments=list(value.get("attachments") or []),
+        linked_statements=json_list(value.get("linkedStatements")),
+        attachments=json_list(value.get("attachments")),
         url=PUBLIC_URL.format(date=date_made, uin=uin) if date_made and uin else None,
         api_url=f"{api_root}/api/writtenstatements/statements/{statement_id}" if api_root else None,
         raw=value,

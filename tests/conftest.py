@@ -3,8 +3,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,36 @@ def shared_file(relative: str) -> Path:
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "commitments.db"
+
+
+class StaticApi:
+    """Serves one recorded body at one path, whatever the query (as a file server would)."""
+
+    def __init__(self, routes: dict[str, bytes], content_type: str = "application/octet-stream"):
+        self.routes = routes
+        self.content_type = content_type
+        self.requests: list[str] = []
+
+    def __enter__(self):
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                api.requests.append(self.path)
+                body = api.routes.get(self.path.split("?")[0])
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", api.content_type)
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -12,7 +12,7 @@ from commitments.demo.server import CORPUS_DIR, RecordedApi
 from spiders.articles import NotAnArticle, extract_article, relevance
 from spiders.items import Article
 from spiders.press import DEFAULT_FEEDS, load_feeds
-from tests.conftest import jsonl, run_cli, shared_file
+from tests.conftest import StaticApi, jsonl, run_cli, shared_file
 
 PAGES = CORPUS_DIR / "press" / "articles"
 BASE = "http://news.test"
@@ -148,3 +148,33 @@ def test_a_page_that_is_not_a_feed_is_a_logged_incomplete_run(db_path, tmp_path)
     assert result.returncode == 1 and "incomplete" in result.stderr
     (rejection,) = sqlite_utils.Database(db_path)["rejections"].rows
     assert "not a readable feed" in rejection["reason"]
+
+
+def test_feed_entries_that_are_not_web_pages_are_never_read(db_path, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key material " * 40)
+    page = (CORPUS_DIR / "press" / "articles"
+            / "pstw__news__2019__11__12__government-promises-regular-and-robust-dialogue.html").read_bytes()
+    with StaticApi({"/news/review.html": page}, content_type="text/html") as site:
+        feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                f'<item><title>local</title><link>file://{secret}</link></item>'
+                f'<item><title>inline</title><link>data:text/html,hello</link></item>'
+                f'<item><title>real</title><link>{site.url}/news/review.html</link></item>'
+                f'</channel></rss>').encode()
+        site.routes["/feed.rss"] = feed
+        feeds = tmp_path / "feeds.toml"
+        feeds.write_text(f'[[feeds]]\nname = "t"\nurl = "{site.url}/feed.rss"\n')
+        run_cli("crawl", "press", "--feeds", feeds, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False",
+                db=db_path)
+    database = sqlite_utils.Database(db_path)
+    assert [a["fetched_url"] for a in database["articles"].rows] == [f"{site.url}/news/review.html"]
+    assert not list(database.query("select * from documents where text like '%key material%'"))
+    reasons = [r["reason"] for r in database["rejections"].rows]
+    assert sum("not http(s)" in reason for reason in reasons) == 2
+
+
+def test_feeds_file_takes_only_web_addresses(tmp_path):
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nname = "local"\nurl = "file:///etc/passwd"\n')
+    with pytest.raises(ValueError, match="http"):
+        load_feeds(feeds)

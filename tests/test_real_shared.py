@@ -5,45 +5,11 @@ Skipped, with the reason, where ../shared is not beside the checkout.
 
 import collections
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import sqlite_utils
 
 from spiders.written_questions import parse_question
-from tests.conftest import run_cli, shared_file
-
-
-class StaticApi:
-    """Serves one recorded body at one path, whatever the query (as a file server would)."""
-
-    def __init__(self, routes: dict[str, bytes]):
-        self.routes = routes
-        self.requests: list[str] = []
-
-    def __enter__(self):
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                api.requests.append(self.path)
-                body = api.routes.get(self.path.split("?")[0])
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from tests.conftest import StaticApi, run_cli, shared_file
 
 
 def test_real_answered_list_stores_all_469_questions(db_path):

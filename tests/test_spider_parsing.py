@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 import scrapy
 from scrapy.utils.test import get_crawler
 
@@ -112,3 +113,21 @@ def test_statement_list_parses_into_statements():
     assert len(statements) + len(details) == 2
     for item in statements:
         assert item.date_made and item.answering_body and item.member["name"]
+
+
+def test_flags_and_lists_given_as_strings_are_read_not_misread():
+    from spiders.written_questions import parse_question
+
+    question = parse_question({"id": 7, "isWithdrawn": "false", "answerIsHolding": "true", "isNamedDay": 0,
+                               "groupedQuestions": "U1, U2"})
+    assert question.is_withdrawn is False and question.answer_is_holding is True and question.is_named_day is False
+    assert question.grouped_questions == ["U1", "U2"]
+
+
+@pytest.mark.parametrize("field, value", [("isWithdrawn", "perhaps"), ("groupedQuestions", {"a": 1}),
+                                          ("attachments", "file.pdf")])
+def test_a_value_of_the_wrong_type_rejects_the_record_with_its_reason(field, value):
+    from spiders.written_questions import parse_question
+
+    with pytest.raises(ValueError, match="expected"):
+        parse_question({"id": 7, field: value})

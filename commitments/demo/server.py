@@ -41,6 +41,8 @@ class Endpoint:
         self.date_filters = date_filters  # query prefix -> record field
         self.cut_fields = cut_fields
         self.search_fields = search_fields
+        # Tests set this to make `totalResults` understate the matches, as a buggy API might.
+        self.total_cap: int | None = None
 
     def list(self, query: dict[str, list[str]]) -> dict:
         one = {k: v[-1] for k, v in query.items()}
@@ -54,7 +56,8 @@ class Endpoint:
                 if name in value:
                     value[name] = cut_for_list(value[name])
             results.append({"value": value, "links": [{"rel": "self", "href": f"{self.path}/{record['id']}", "method": "GET"}]})
-        return {"totalResults": len(selected), "results": results}
+        total = len(selected) if self.total_cap is None else min(len(selected), self.total_cap)
+        return {"totalResults": total, "results": results}
 
     def detail(self, record_id: int) -> dict | None:
         record = self.by_id.get(record_id)
