@@ -107,18 +107,20 @@ def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **sp
 
 
 def _report_crawl(spider: str, stats: dict, db_path: str) -> None:
-    """One line on what the crawl did; exit 1 when it stopped early or lost list pages."""
-    reason = stats.get("finish_reason")
-    rejections = sum(v for k, v in stats.items() if k.endswith("/rejections"))
-    stored = stats.get("item_scraped_count", 0) - rejections
+    """One line on what the crawl stored (the store's own counts); exit 1 when the run is
+    not complete: stopped early, lost list pages, or records the store refused."""
+    status = stats.get("store/status") or stats.get("finish_reason")
+    stored, rejected = stats.get("store/stored", 0), stats.get("store/rejected", 0)
     lost = sum(v for k, v in stats.items() if k.endswith("/lost_list_pages"))
+    refused = stats.get("store/refused", 0)
     requests = stats.get("downloader/request_count", 0)
-    click.echo(f"{spider}: {reason}; {stored} records stored, {rejections} rejections, {requests} requests -> {db_path}",
+    click.echo(f"{spider}: {status}; {stored} records stored, {rejected} rejections, {requests} requests -> {db_path}",
                err=True)
-    if lost:
-        click.secho(f"{lost} list page(s) could not be read (see the rejections table): this run is incomplete, "
-                    "and incremental runs will not start from it.", fg="yellow", err=True)
-    if reason != "finished" or lost:
+    if lost or refused:
+        click.secho(f"{lost} list page(s) could not be read and {refused} record(s) could not be stored (see the "
+                    "rejections table): this run is incomplete, and incremental runs will not start from it.",
+                    fg="yellow", err=True)
+    if status != "finished":
         sys.exit(1)
 
 

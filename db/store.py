@@ -6,6 +6,7 @@ Records are plain dicts with a `record_type` (what the spiders yield, and what
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,7 +35,9 @@ def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str
             try:
                 _save_one(db, record)
                 counts["stored"] += 1
-            except (RecordError, KeyError, TypeError, ValueError) as exc:
+            # A record the database refuses (a text where an integer key belongs) is
+            # rejected on its own: the records around it are still stored.
+            except (RecordError, KeyError, TypeError, ValueError, AttributeError, sqlite3.DatabaseError) as exc:
                 save_rejection(
                     db,
                     source=str(record.get("record_type", "unknown")) if isinstance(record, dict) else "unknown",

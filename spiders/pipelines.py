@@ -15,7 +15,9 @@ class StorePipeline:
         self.db_path = db_path
         self.batch_size = batch_size
         self.batch: list[dict] = []
-        self.counts = {"stored": 0, "rejected": 0}
+        # stored: records in the store; rejected: rejections logged by the spider or the
+        # store; refused: records the spider parsed but the store could not keep (a loss).
+        self.counts = {"stored": 0, "rejected": 0, "refused": 0}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,10 +44,14 @@ class StorePipeline:
         self._flush()
 
     def spider_closed(self, spider, reason):
-        if reason == "finished" and getattr(spider, "lost_pages", 0):
+        if reason == "finished" and (getattr(spider, "lost_pages", 0) or self.counts["refused"]):
             reason = "incomplete"
         db.finish_run(self.db, self.run_id, reason, self.counts["stored"], self.counts["rejected"])
-        logger.info("stored %(stored)d records, %(rejected)d rejections", self.counts)
+        # What the command line reports: the store's counts and the run's status.
+        for name, value in {**self.counts, "status": reason}.items():
+            self.crawler.stats.set_value(f"store/{name}", value)
+        logger.info("stored %(stored)d records, %(rejected)d rejections, %(refused)d refused by the store",
+                    self.counts)
         self.db.close()
 
     def _flush(self):
@@ -55,4 +61,5 @@ class StorePipeline:
         counts = db.save_records(self.db, self.batch)
         self.counts["stored"] += counts["stored"] - rejected_items
         self.counts["rejected"] += counts["rejected"] + rejected_items
+        self.counts["refused"] += counts["rejected"]
         self.batch = []

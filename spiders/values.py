@@ -40,3 +40,32 @@ def json_list(value) -> list:
     if isinstance(value, list):
         return value
     raise ValueError(f"expected a list, not {value!r}")
+
+
+def integer(value) -> int | None:
+    """An id or a count: an integer, or a string of digits."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected an integer, not {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    raise ValueError(f"expected an integer, not {value!r}")
+
+
+def member(value) -> dict | None:
+    """A member object (with expandMember=true), or absent."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value
+    raise ValueError(f"expected a member object, not {value!r}")
+
+
+def text(value) -> str | None:
+    """A text field (question, answer HTML)."""
+    if value is None or isinstance(value, str):
+        return value
+    raise ValueError(f"expected text, not {value!r}")

@@ -7,7 +7,7 @@ import dataclasses
 
 from spiders import date_fields
 from spiders.items import WrittenStatement
-from spiders.values import json_list
+from spiders import values
 from common.dates import iso_date
 from spiders.parliament import ParliamentListSpider
 
@@ -18,22 +18,22 @@ def parse_statement(value: dict, api_root: str = "") -> WrittenStatement:
     statement_id = int(value["id"])
     date_made = iso_date(value.get("dateMade"))
     uin = value.get("uin")
-    member = value.get("member")
+    member = values.member(value.get("member"))
     return WrittenStatement(
         id=statement_id,
         uin=uin,
         house=value.get("house"),
         title=value.get("title"),
         date_made=date_made,
-        member_id=value.get("memberId") or (member or {}).get("id"),
+        member_id=values.integer(value.get("memberId")) or values.integer((member or {}).get("id")),
         member=member,
         member_role=value.get("memberRole"),
-        answering_body_id=value.get("answeringBodyId"),
+        answering_body_id=values.integer(value.get("answeringBodyId")),
         answering_body=value.get("answeringBodyName"),
-        text_html=value.get("text"),
+        text_html=values.text(value.get("text")),
         notice_number=value.get("noticeNumber"),
-        linked_statements=json_list(value.get("linkedStatements")),
-        attachments=json_list(value.get("attachments")),
+        linked_statements=values.json_list(value.get("linkedStatements")),
+        attachments=values.json_list(value.get("attachments")),
         url=PUBLIC_URL.format(date=date_made, uin=uin) if date_made and uin else None,
         api_url=f"{api_root}/api/writtenstatements/statements/{statement_id}" if api_root else None,
         raw=value,

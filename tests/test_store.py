@@ -107,3 +107,17 @@ def test_load_command_stores_records_and_rejects_bad_lines(tmp_path, db_path):
     database = sqlite_utils.Database(db_path)
     assert database["written_questions"].count == 1
     assert "not JSON" in next(iter(database["rejections"].rows))["reason"]
+
+
+def test_a_record_the_database_refuses_is_rejected_and_its_neighbours_stored():
+    import db as store
+
+    database = store.open_db(":memory:")
+    good = [{"record_type": "written_question", "id": n, "answering_body_id": 10, "answering_body": "Cabinet Office",
+             "answer_html": "<p>We will publish it.</p>", "date_answered": "2021-02-01"} for n in (1, 2, 3)]
+    bad = {**good[0], "id": 4, "answering_body_id": "ten"}  # the bodies table's key is an integer
+    counts = store.save_records(database, [good[0], bad, good[1], good[2]])
+    assert counts == {"stored": 3, "rejected": 1}
+    assert sorted(r["id"] for r in database["written_questions"].rows) == [1, 2, 3]
+    (rejection,) = database["rejections"].rows
+    assert rejection["record_id"] == "4" and "mismatch" in rejection["reason"]
