@@ -69,7 +69,7 @@ TABLES: dict[str, dict] = {
             "original_answer_html": str, "answering_body_id": int, "answering_body": str,
             "asking_member_id": int, "answering_member_id": int, "correcting_member_id": int,
             "is_withdrawn": int, "is_named_day": int, "answer_is_holding": int,
-            "answer_is_correction": int, "answer_truncated": int, "grouped_questions": str,
+            "answer_is_correction": int, "answer_truncated": int, "question_truncated": int, "grouped_questions": str,
             "attachment_count": int, "attachments": str, "url": str, "api_url": str, "raw": str,
         },
         pk="id",

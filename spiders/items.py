@@ -39,6 +39,7 @@ class WrittenQuestion:
     api_url: str | None = None
     # True when the list cut the text and the detail could not be fetched.
     answer_truncated: bool = False
+    question_truncated: bool = False
     raw: dict = field(default_factory=dict)
     record_type: str = "written_question"
 

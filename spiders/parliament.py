@@ -14,13 +14,22 @@ from common.dates import check_window
 from spiders.base import PARSE_ERRORS, SourceSpider, failure_reason
 
 CUT_MARK = "..."
-# The list endpoint cuts at 255-258 characters; a shorter text ending in
-# "..." was written that way.
+# The list endpoint cuts answers at 255 characters plus "..."; a shorter text
+# ending in "..." was written that way.
 CUT_MIN_LENGTH = 240
+# It cuts questions at exactly 255 characters with no mark at all: a question of
+# 255 characters or more may be cut, and only its detail can tell.
+QUESTION_CUT_LENGTH = 255
+UNMARKED_CUT_FIELDS = {"questionText"}
 
 
-def is_cut(text: str | None) -> bool:
-    return bool(text) and text.rstrip().endswith(CUT_MARK) and len(text) >= CUT_MIN_LENGTH
+def is_cut(text, field: str = "answerText") -> bool:
+    """Whether the list endpoint may have cut this field's text (then the detail is fetched)."""
+    if not isinstance(text, str) or not text:
+        return False
+    if field in UNMARKED_CUT_FIELDS:
+        return len(text) >= QUESTION_CUT_LENGTH
+    return text.rstrip().endswith(CUT_MARK) and len(text) >= CUT_MIN_LENGTH
 
 
 class ParliamentListSpider(SourceSpider):
@@ -91,12 +100,13 @@ class ParliamentListSpider(SourceSpider):
         if record.id in self.seen_ids:
             return
         self.seen_ids.add(record.id)
-        if any(is_cut(value.get(name)) for name in self.cut_fields):
+        cut = [name for name in self.cut_fields if is_cut(value.get(name), name)]
+        if cut:
             yield scrapy.Request(
                 self.detail_url(record.id),
                 callback=self.parse_detail,
                 errback=self.detail_failed,
-                cb_kwargs={"fallback": record},
+                cb_kwargs={"fallback": record, "cut": cut},
             )
         else:
             yield record
@@ -106,7 +116,7 @@ class ParliamentListSpider(SourceSpider):
     def detail_url(self, record_id) -> str:
         return f"{self.api_root}{self.detail_path.format(id=record_id)}?expandMember=true"
 
-    def parse_detail(self, response, fallback):
+    def parse_detail(self, response, fallback, cut):
         try:
             value = json.loads(response.text)["value"]
             record = self.parse_record(value)
@@ -114,22 +124,23 @@ class ParliamentListSpider(SourceSpider):
                 raise ValueError(f"detail is for id {record.id}, not {fallback.id}")
         except PARSE_ERRORS as exc:
             yield self.reject(response.url, f"detail is not the expected JSON: {exc}", response.text, fallback.id)
-            yield self.mark_truncated(fallback)
+            yield self.mark_truncated(fallback, cut)
             return
         yield record
 
     def detail_failed(self, failure):
         """The detail could not be had: keep the list's cut record, flagged, and say why."""
         request = failure.request
-        fallback = request.cb_kwargs["fallback"]
+        fallback, cut = request.cb_kwargs["fallback"], request.cb_kwargs["cut"]
         yield self.reject(request.url, f"detail unavailable ({failure_reason(failure)}); stored the list's cut text",
                           "", fallback.id)
-        yield self.mark_truncated(fallback)
+        yield self.mark_truncated(fallback, cut)
 
     # -- records ------------------------------------------------------------
 
     def parse_record(self, value: dict):
         raise NotImplementedError
 
-    def mark_truncated(self, record):
+    def mark_truncated(self, record, cut: list[str]):
+        """The record flagged for each field in `cut` that stays cut (its detail could not be had)."""
         raise NotImplementedError

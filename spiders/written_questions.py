@@ -74,5 +74,6 @@ class WrittenQuestionsSpider(ParliamentListSpider):
     def parse_record(self, value):
         return parse_question(value, self.api_root)
 
-    def mark_truncated(self, record):
-        return dataclasses.replace(record, answer_truncated=True)
+    def mark_truncated(self, record, cut):
+        return dataclasses.replace(record, question_truncated="questionText" in cut,
+                                   answer_truncated=bool({"answerText", "originalAnswerText"} & set(cut)))

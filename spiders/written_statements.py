@@ -55,5 +55,5 @@ class WrittenStatementsSpider(ParliamentListSpider):
     def parse_record(self, value):
         return parse_statement(value, self.api_root)
 
-    def mark_truncated(self, record):
+    def mark_truncated(self, record, cut):
         return dataclasses.replace(record, text_truncated=True)

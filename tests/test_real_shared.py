@@ -36,8 +36,52 @@ def test_real_answered_list_stores_all_469_questions(db_path):
     # kept with its cut text, flagged, and its missing detail is a stored rejection.
     cut = [v for v in expected if v["answerText"].endswith("...")]
     assert sum(r["answer_truncated"] for r in rows.values()) == len(cut) == 419
-    assert database["rejections"].count == 419
+    # questions of 255 characters or more may be cut (the list marks no question cut): their
+    # details are not recorded either, so they are flagged on the question, not the answer
+    long_questions = [v for v in expected if len(v["questionText"]) >= 255]
+    assert sum(r["question_truncated"] for r in rows.values()) == len(long_questions) == 133
+    assert database["rejections"].count == len({v["id"] for v in cut + long_questions}) == 424
     assert len([p for p in api.requests if p.startswith("/api/writtenquestions/questions?")]) == 1
+
+
+def real_month(month: str) -> tuple[list[dict], dict[str, dict]]:
+    """A real month's list values and the recorded full texts (question and answer) by id."""
+    import sqlite3
+
+    values = [entry["value"] for entry in json.loads(shared_file(f"real/mysociety-wq-commons-tabled-{month}.list.json")
+                                                      .read_text())]
+    path = shared_file(f"real/mysociety-wq-commons-tabled-{month}.longform.sqlite")
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    full = {(k.decode() if isinstance(k, bytes) else str(k)): json.loads(v)
+            for k, v in connection.execute("select key, value from Dict")}
+    connection.close()
+    return values, full
+
+
+def test_real_month_questions_cut_at_255_without_a_mark_are_completed_from_their_detail(db_path):
+    values, full = real_month("2023-12")
+    # the questions whose full text was recorded: the list cut every one of them (255 characters, no "...")
+    listed = [v for v in values if str(v["id"]) in full]
+    assert len(listed) == 840 and all(len(v["questionText"]) == 255 for v in listed)
+    routes = {"/api/writtenquestions/questions": json.dumps(
+        {"totalResults": len(listed), "results": [{"value": v, "links": []} for v in listed]}).encode()}
+    for v in listed:
+        whole = full[str(v["id"])]
+        detail = {**v, "questionText": whole["question_text"], "answerText": whole["answer_text"] or v["answerText"]}
+        routes[f"/api/writtenquestions/questions/{v['id']}"] = json.dumps({"value": detail, "links": []}).encode()
+    with StaticApi(routes) as api:
+        run_cli("crawl", "written-questions", "--since", "2023-12-01", "--until", "2024-06-30", "--api-url", api.url,
+                "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False", "-s", "LOG_LEVEL=WARNING",
+                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", db=db_path)
+    rows = {r["id"]: r for r in sqlite_utils.Database(db_path)["written_questions"].rows}
+    assert len(rows) == 840
+    # most were really cut; the rest are exactly 255 characters long, which only the detail can tell
+    assert sum(len(full[str(v["id"])]["question_text"]) > 255 for v in listed) > 800
+    for v in listed:
+        whole = full[str(v["id"])]
+        assert rows[v["id"]]["question_text"] == whole["question_text"]
+        if whole["answer_text"]:
+            assert rows[v["id"]]["answer_html"] == whole["answer_text"]
 
 
 def test_real_detail_parses():

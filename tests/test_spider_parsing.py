@@ -77,7 +77,7 @@ def test_detail_gives_full_html_answer_and_both_members():
     spider = make_spider(WrittenQuestionsSpider)
     fallback = parse_question(json.loads(LIST.read_text())["results"][0]["value"])
     response = file_response(FIXTURES / "written_questions" / "detail-9100003.json", f"{ROOT}/x")
-    (item,) = list(spider.parse_detail(response, fallback=fallback))
+    (item,) = list(spider.parse_detail(response, fallback=fallback, cut=["answerText"]))
     assert item.answer_html.startswith("<p>") and not is_cut(item.answer_html)
     assert item.asking_member["name"] == "Lord Kennedy of Southwark"
     assert item.answering_member["name"] == "Earl Howe"
@@ -90,7 +90,7 @@ def test_detail_that_is_not_json_keeps_the_cut_record_flagged():
     spider = make_spider(WrittenQuestionsSpider)
     fallback = parse_question(json.loads(LIST.read_text())["results"][0]["value"])
     bad = FIXTURES / "written_questions" / "list-cut-and-holding.json"  # JSON, but not a detail
-    out = list(spider.parse_detail(file_response(bad, f"{ROOT}/x"), fallback=fallback))
+    out = list(spider.parse_detail(file_response(bad, f"{ROOT}/x"), fallback=fallback, cut=["answerText"]))
     assert isinstance(out[0], Rejection) and out[1].answer_truncated is True and out[1].id == 9100003
 
 
