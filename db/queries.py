@@ -41,11 +41,9 @@ def earliest_trackable_commitments(db: sqlite_utils.Database, limit: int) -> lis
         "order by first_date limit ?", [limit]))
 
 
-def press_context(db: sqlite_utils.Database | None) -> tuple[set[str], list[str], list[str]]:
+def press_context(db: sqlite_utils.Database) -> tuple[set[str], list[str], list[str]]:
     """What the press spider needs to know from the store: (every address an article was
     reached by, answering ministers' names, trackable commitment actions)."""
-    if db is None:
-        return set(), [], []
     tables = set(db.table_names())
     seen: set[str] = set()
     if "articles" in tables:

@@ -56,7 +56,7 @@ class PressSpider(SourceSpider):
         try:
             database = db.read_db(self.settings.get("COMMITMENTS_DB"))
         except db.StoreNotFound:
-            return db.press_context(None)
+            return set(), [], []  # a first crawl: nothing seen yet
         try:
             return db.press_context(database)
         finally:

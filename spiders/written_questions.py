@@ -6,10 +6,9 @@
 
 import dataclasses
 
-from spiders import date_fields
-from spiders.items import WrittenQuestion
-from spiders.values import flag, integer, json_list, member, string_list, text
 from common.dates import iso_date
+from spiders import date_fields, values
+from spiders.items import WrittenQuestion
 from spiders.parliament import ParliamentListSpider
 
 PUBLIC_URL = "https://questions-statements.parliament.uk/written-questions/detail/{date}/{uin}"
@@ -30,24 +29,24 @@ def parse_question(value: dict, api_root: str = "") -> WrittenQuestion:
         date_answered=iso_date(value.get("dateAnswered")),
         date_holding_answer=iso_date(value.get("dateHoldingAnswer")),
         date_answer_corrected=iso_date(value.get("dateAnswerCorrected")),
-        question_text=text(value.get("questionText")),
-        answer_html=text(value.get("answerText")),
-        original_answer_html=text(value.get("originalAnswerText")) or None,
-        answering_body_id=integer(value.get("answeringBodyId")),
+        question_text=values.text(value.get("questionText")),
+        answer_html=values.text(value.get("answerText")),
+        original_answer_html=values.text(value.get("originalAnswerText")) or None,
+        answering_body_id=values.integer(value.get("answeringBodyId")),
         answering_body=value.get("answeringBodyName"),
-        asking_member_id=integer(value.get("askingMemberId")),
-        answering_member_id=integer(value.get("answeringMemberId")),
-        correcting_member_id=integer(value.get("correctingMemberId")),
-        asking_member=member(value.get("askingMember")),
-        answering_member=member(value.get("answeringMember")),
-        correcting_member=member(value.get("correctingMember")),
-        is_withdrawn=flag(value.get("isWithdrawn")),
-        is_named_day=flag(value.get("isNamedDay")),
-        answer_is_holding=flag(value.get("answerIsHolding")),
-        answer_is_correction=flag(value.get("answerIsCorrection")),
-        grouped_questions=string_list(value.get("groupedQuestions")),
-        attachment_count=integer(value.get("attachmentCount")) or 0,
-        attachments=json_list(value.get("attachments")),
+        asking_member_id=values.integer(value.get("askingMemberId")),
+        answering_member_id=values.integer(value.get("answeringMemberId")),
+        correcting_member_id=values.integer(value.get("correctingMemberId")),
+        asking_member=values.member(value.get("askingMember")),
+        answering_member=values.member(value.get("answeringMember")),
+        correcting_member=values.member(value.get("correctingMember")),
+        is_withdrawn=values.flag(value.get("isWithdrawn")),
+        is_named_day=values.flag(value.get("isNamedDay")),
+        answer_is_holding=values.flag(value.get("answerIsHolding")),
+        answer_is_correction=values.flag(value.get("answerIsCorrection")),
+        grouped_questions=values.string_list(value.get("groupedQuestions")),
+        attachment_count=values.integer(value.get("attachmentCount")) or 0,
+        attachments=values.json_list(value.get("attachments")),
         url=PUBLIC_URL.format(date=date_tabled, uin=uin) if date_tabled and uin else None,
         api_url=f"{api_root}/api/writtenquestions/questions/{question_id}" if api_root else None,
         raw=value,
