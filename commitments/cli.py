@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from commitments import tracking_cli
 from common import config, resources
 from spiders import date_fields
 
@@ -16,18 +17,23 @@ EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind"
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_path", envvar="COMMITMENTS_DB", default=config.DEFAULT_DB_PATH, show_default=True,
               help="The SQLite file (environment: COMMITMENTS_DB).")
+@click.option("--overrides", envvar="COMMITMENTS_OVERRIDES", type=click.Path(dir_okay=False),
+              show_default="overrides.yaml in the database's folder, e.g. data/overrides.yaml",
+              help="The reviewed overrides file (YAML: merge, split, retitle, status, unlink; "
+                   "environment: COMMITMENTS_OVERRIDES). Applied by every extract and track run.")
 @click.version_option(package_name="commitments-tracker")
 @click.pass_context
-def cli(ctx, db_path):
+def cli(ctx, db_path, overrides):
     """Track the commitments the UK Government makes to Parliament.
 
     \b
     Typical run:
       commitments crawl written-questions --since 2021-02-01 --until 2021-02-07
       commitments extract
+      commitments status "digital imprints"
       commitments serve
     """
-    ctx.obj = {"db_path": db_path}
+    ctx.obj = {"db_path": db_path, "overrides": overrides}
 
 
 def _open(ctx):
@@ -283,9 +289,11 @@ def load_hansard(ctx, paths):
 @click.option("--all", "force", is_flag=True, help="Re-extract every document, changed or not.")
 @click.option("--model", default=None, help=f"spaCy model (default: COMMITMENTS_MODEL or {config.DEFAULT_MODEL}).")
 @click.option("--processes", default=1, show_default=True, help="Processes for spaCy (nlp.pipe n_process).")
+@tracking_cli.as_of_option
 @click.pass_context
-def extract(ctx, force, model, processes):
-    """Find commitments in new or changed documents, then regroup them.
+def extract(ctx, force, model, processes, as_of):
+    """Find commitments in new or changed documents, then track them: group,
+    link reports of progress and delivery, derive each status.
 
     \b
     Example:
@@ -296,6 +304,13 @@ def extract(ctx, force, model, processes):
     import db
     from extract.runner import extractor_version, run_extraction
 
+    from extract.overrides import load_overrides, OverridesError
+
+    as_of = tracking_cli.parse_as_of(as_of)
+    try:
+        load_overrides(tracking_cli.overrides_path(ctx))  # a malformed file fails before any NLP work
+    except OverridesError as exc:
+        raise click.ClickException(f"{exc} (nothing was changed)") from None
     database = _open(ctx)
     model = model or config.model_name()
     pending = db.pending_documents(database, extractor_version(model), force)
@@ -303,11 +318,12 @@ def extract(ctx, force, model, processes):
 
     try:
         with click.progressbar(length=len(pending), label="Extracting", file=sys.stderr, show_pos=True) as bar:
-            counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes, todo=pending)
+            counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes,
+                                    todo=pending, overrides=tracking_cli.overrides_path(ctx), as_of=as_of)
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "
-               f"{counts['commitments']} commitments", err=True)
+               f"{counts['commitments']} commitments, {counts['events']} events", err=True)
 
 
 @cli.group()
@@ -469,3 +485,8 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+cli.add_command(tracking_cli.track)
+cli.add_command(tracking_cli.status)
+export.add_command(tracking_cli.export_commitments)

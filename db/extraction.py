@@ -1,5 +1,5 @@
 """What extraction reads from the store and writes back: the documents that need
-(re-)extraction, their mentions, and the commitments the mentions are grouped into.
+(re-)extraction and their mentions (tracking's side is db/tracking.py).
 
 A document is pending when its content hash or the extractor version (which
 includes the model name) differs from what `extraction_state` recorded.
@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from common.kinds import TRACKED, sql_list
 
 
 def pending_documents(db: sqlite_utils.Database, version: str, force: bool = False) -> list[dict]:
@@ -60,25 +59,3 @@ def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[di
             )
             saved += len(rows)
     return saved
-
-
-def tracked_mentions(db: sqlite_utils.Database) -> list[dict]:
-    """Every mention that tracking groups into commitments."""
-    return list(db.query(f"select id, owner, action, date, kind, deadline from mentions where kind in {sql_list(TRACKED)}"))
-
-
-def replace_commitments(db: sqlite_utils.Database, rows: list[dict], assignment: dict[str, str]) -> None:
-    """Make `commitments` exactly `rows` and point each mention at its commitment, touching
-    only what changed (a re-run on unchanged mentions writes nothing)."""
-    with db.conn:
-        existing = {r["id"]: r for r in db["commitments"].rows}
-        wanted = {r["id"]: r for r in rows}
-        for stale in set(existing) - set(wanted):
-            db["commitments"].delete(stale)
-        changed = [r for r in rows if existing.get(r["id"]) != r]
-        if changed:
-            db["commitments"].upsert_all(changed, pk="id")
-        for mention in db.query("select id, commitment_id from mentions"):
-            target = assignment.get(mention["id"])
-            if mention["commitment_id"] != target:
-                db["mentions"].update(mention["id"], {"commitment_id": target})

@@ -9,16 +9,24 @@ from common.kinds import TRACKABLE, sql_list
 
 
 def commitments_with_mentions(db: sqlite_utils.Database) -> list[dict]:
-    """Every commitment, oldest first, each with its mentions (and their document titles) in date order."""
-    commitments = list(db.query("select * from commitments order by first_date, id"))
+    """Every commitment, oldest first, each with its mentions (and their document titles) in date
+    order and its events in timeline order."""
+    commitments = list(db.query("select * from commitments order by first_made, id"))
     by_commitment: dict[str, list[dict]] = {}
     for mention in db.query(
         """select m.*, d.title as document_title from mentions m join documents d on d.id = m.document_id
            where m.commitment_id is not null order by m.date, m.id"""
     ):
         by_commitment.setdefault(mention["commitment_id"], []).append(mention)
+    events: dict[str, list[dict]] = {}
+    for event in db.query(
+        """select e.*, d.title as document_title from commitment_events e
+           left join documents d on d.id = e.document_id order by e.commitment_id, e.sequence"""
+    ):
+        events.setdefault(event["commitment_id"], []).append(event)
     for commitment in commitments:
         commitment["mentions"] = by_commitment.get(commitment["id"], [])
+        commitment["events"] = events.get(commitment["id"], [])
     return commitments
 
 
@@ -37,8 +45,8 @@ def mentions(db: sqlite_utils.Database, kinds: tuple[str, ...] = ()) -> Iterator
 
 def earliest_trackable_commitments(db: sqlite_utils.Database, limit: int) -> list[dict]:
     return list(db.query(
-        f"select owner, action, first_date, mention_count from commitments where kind in {sql_list(TRACKABLE)} "
-        "order by first_date limit ?", [limit]))
+        f"select owner, title, action, first_made, mention_count from commitments where kind in {sql_list(TRACKABLE)} "
+        "order by first_made limit ?", [limit]))
 
 
 def press_context(db: sqlite_utils.Database) -> tuple[set[str], list[str], list[str]]:

@@ -131,22 +131,54 @@ TABLES: dict[str, dict] = {
         columns={"document_id": str, "content_hash": str, "extractor_version": str, "mentions": int},
         pk="document_id",
     ),
+    # Derived by tracking on every run (see DERIVED): a commitment, its status explained.
     "commitments": dict(
         columns={
-            "id": str, "owner": str, "action": str, "kind": str, "first_date": str,
-            "last_date": str, "mention_count": int, "deadline": str,
+            "id": str, "title": str, "owner": str, "person": str, "kind": str, "action": str,
+            "status": str, "status_date": str, "status_event_id": str, "status_reason": str,
+            "first_made": str, "last_mentioned": str,
+            # the earliest deadline given, and the latest when it moved
+            "deadline": str, "deadline_latest": str,
+            # sentences, and the distinct documents they and the reports linked to it come from
+            "mention_count": int, "source_count": int,
+            # the as-of date the status was derived for
+            "checked": str,
+            # 1 when the reviewed overrides file changed it; `review` says who, when and why
+            "reviewed": int, "review": str,
         },
         pk="id",
     ),
+    # What happened to each commitment: made, restated, progress, delayed, delivered,
+    # partly_delivered, dropped, reviewed; each a dated sentence with its source.
+    "commitment_events": dict(
+        columns={
+            "id": str, "commitment_id": str, "sequence": int, "date": str, "event": str,
+            "document_id": str, "source": str, "source_id": str, "source_url": str, "sentence": str,
+            "sentence_start": int, "sentence_end": int, "mention_id": str, "report_id": str,
+            # automatic (with the match score) or reviewed (with the reviewer and note)
+            "link": str, "score": float, "deadline": str, "deadline_text": str, "reviewer": str,
+            "note": str,
+        },
+        pk="id",
+    ),
+    # Tracking's memory: the commitment id each mention (document:sentence start) had, so
+    # ids survive regrouping; and where merged ids now point.
+    "commitment_ids": dict(columns={"mention_key": str, "commitment_id": str}, pk="mention_key"),
+    "commitment_redirects": dict(columns={"old_id": str, "new_id": str, "since": str}, pk="old_id"),
 }
+
+# Tables tracking rebuilds whole: an older shape is dropped and made again, not migrated.
+DERIVED = {"commitments", "commitment_events"}
 
 FOREIGN_KEYS = {
     # Datasette shows each commitment's mentions, and each mention's document, as links.
     "mentions": [("document_id", "documents", "id"), ("commitment_id", "commitments", "id")],
+    "commitment_events": [("commitment_id", "commitments", "id"), ("document_id", "documents", "id")],
     "written_questions": [("answering_body_id", "bodies", "id")],
 }
 
 FTS = {
+    "commitments": ["title", "action", "owner", "person"],
     "documents": ["title", "text", "body", "person"],
     "mentions": ["sentence", "action", "owner"],
     "written_questions": ["heading", "question_text"],
@@ -195,6 +227,9 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         db.enable_wal()
     for name, spec in TABLES.items():
         table = db.table(name)
+        if name in DERIVED and table.exists() and set(table.columns_dict) != set(spec["columns"]):
+            db.table(f"{name}_fts").drop(ignore=True)
+            table.drop()
         if not table.exists():
             table.create(spec["columns"], pk=spec["pk"])
         else:
@@ -211,6 +246,7 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         ("mentions", ["document_id"]),
         ("mentions", ["commitment_id"]),
         ("mentions", ["kind", "date"]),
+        ("commitment_events", ["commitment_id", "sequence"]),
         ("written_questions", ["date_answered"]),
     ):
         db.table(table).create_index(columns, if_not_exists=True)

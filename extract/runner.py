@@ -6,12 +6,15 @@ this module only runs the model over them and the grouping over the mentions.
 """
 
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 
 import sqlite_utils
 
 import db
 from extract import EXTRACTOR_VERSION
-from extract.track import commitment_rows
+from extract.overrides import load_overrides
+from extract.track import track
 
 BATCH = 64
 
@@ -22,8 +25,9 @@ def extractor_version(model: str) -> str:
 
 def run_extraction(database: sqlite_utils.Database, model: str, force: bool = False,
                    progress: Callable[[int], None] | None = None, n_process: int = 1,
-                   todo: list[dict] | None = None) -> dict:
-    """Extract what needs it (or `todo`, when the caller already selected it), then regroup
+                   todo: list[dict] | None = None, overrides: Path | None = None,
+                   as_of: date | None = None) -> dict:
+    """Extract what needs it (or `todo`, when the caller already selected it), then track
     commitments. Returns counts."""
     version = extractor_version(model)
     if todo is None:
@@ -44,12 +48,18 @@ def run_extraction(database: sqlite_utils.Database, model: str, force: bool = Fa
         if batch:
             counts["mentions"] += db.save_mentions(database, batch, version)
             progress and progress(len(batch))
-    counts["commitments"] = regroup(database)
+    counts.update(run_tracking(database, overrides, as_of))
     return counts
 
 
-def regroup(database: sqlite_utils.Database) -> int:
-    """Recompute `commitments` and each mention's `commitment_id` from all tracked mentions."""
-    rows, assignment = commitment_rows(db.tracked_mentions(database))
-    db.replace_commitments(database, rows, assignment)
-    return len(rows)
+def run_tracking(database: sqlite_utils.Database, overrides: Path | None = None, as_of: date | None = None) -> dict:
+    """Regroup every tracked mention into commitments, link the reports, derive each status
+    as of `as_of` (default today) and apply the reviewed overrides file, if there is one.
+    Raises OverridesError, before writing anything, when the file is malformed."""
+    as_of = as_of or date.today()
+    reviewed = load_overrides(overrides) if overrides else []
+    result = track(db.tracked_mentions(database), db.negative_mentions(database), db.reports(database),
+                   db.commitment_id_memory(database), reviewed, as_of, overrides_path=overrides or "overrides")
+    changed = db.save_tracking(database, result.commitments, result.events, result.assignment,
+                               result.automatic_ids, result.redirects, as_of.isoformat())
+    return {"commitments": len(result.commitments), "events": len(result.events), "rows_changed": changed}

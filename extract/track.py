@@ -1,68 +1,220 @@
-"""Tracking, first version: mentions of the same deed by the same owner become one commitment.
+"""Tracking: mentions grouped into commitments with stable ids, each commitment's events,
+its status, and the reviewed overrides applied on top.
 
-Two mentions match when their actions share most content words (the overlap
-coefficient over words other than the verb) and they have the same owner.
-Grouping is recomputed from all mentions each run, in date order, so the
-result is deterministic and a re-run changes no row.
+A pure function of its inputs (rows from the store, last run's ids, the overrides, the
+as-of date), so the same inputs always give the same rows and a re-run changes nothing.
 """
 
 import hashlib
-import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 
-STOPWORDS = {
-    "a", "an", "the", "of", "on", "for", "to", "in", "and", "or", "with", "by", "at", "from",
-    "its", "their", "our", "this", "that", "these", "those", "new", "all", "any", "as", "be",
-}
-MIN_OVERLAP = 0.75
+from common.kinds import KIND_ORDER
+from extract.commitment_ids import assign_ids
+from extract.grouping import GENERIC, Unit, group
+from extract.overrides import Override
+from extract.status import derive_status
+from extract.timeline import EVENT_ORDER, Commitment, timelines
 
-
-def content_words(action: str) -> set[str]:
-    words = re.findall(r"[a-z0-9]+", action.lower())[1:]  # the verb varies between restatements
-    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in STOPWORDS}
-
-
-def overlap(a: set[str], b: set[str]) -> float:
-    if a and a == b:
-        return 1.0  # "respond to the consultation", restated word for word
-    if len(a & b) < 2:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+PRONOUN_OBJECTS = {"it", "this", "that", "them", "these", "those", "so", "one", "which"}
 
 
-def group_mentions(mentions: list[dict]) -> list[list[dict]]:
-    """Groups of mentions (each a dict with id, owner, action, date), earliest first."""
-    groups: list[tuple[str, set[str], list[dict]]] = []
-    for mention in sorted(mentions, key=lambda m: (m["date"] or "", m["id"])):
-        words = content_words(mention["action"] or "")
-        best = max(
-            (g for g in groups if g[0] == mention["owner"]),
-            key=lambda g: overlap(words, g[1]),
-            default=None,
+@dataclass
+class Review:
+    """What reviewers changed on one commitment."""
+
+    notes: list[str] = field(default_factory=list)
+    title: str | None = None
+
+
+@dataclass
+class Tracking:
+    commitments: list[dict]
+    events: list[dict]
+    assignment: dict[str, str]  # mention id -> commitment id, after review
+    automatic_ids: dict[str, str]  # mention key -> commitment id before review: next run's memory
+    redirects: dict[str, str]  # old commitment id -> the id that took its mentions
+
+
+def mention_key(mention: dict) -> str:
+    """What survives re-extraction of the same text: the document, the sentence and where
+    the action starts in it (a sentence can hold two promises)."""
+    return f"{mention['document_id']}:{mention['sentence_start']}:{mention.get('action_start')}"
+
+
+def _unit(mention: dict) -> Unit:
+    return Unit(mention["id"], mention.get("owner"), mention.get("action") or "", mention.get("date"),
+                mention.get("context") or "", key=mention_key(mention))
+
+
+def title_of(mentions: list[dict]) -> str:
+    """The clearest action, readable on its own: a particular object, no pronoun, not too long."""
+    def clarity(item):
+        number, mention = item
+        action = (mention.get("action") or "").strip()
+        words = action.split()
+        unit = _unit(mention)
+        return (
+            bool(unit.deed.object - GENERIC),
+            not (len(words) > 1 and words[1].lower() in PRONOUN_OBJECTS),
+            4 <= len(words) <= 16,
+            -abs(len(words) - 9),
+            -number,
         )
-        if best is not None and overlap(words, best[1]) >= MIN_OVERLAP:
-            best[2].append(mention)
-        else:
-            groups.append((mention["owner"], words, [mention]))
-    return [g[2] for g in groups]
+    _, best = max(enumerate(mentions), key=clarity)
+    action = (best.get("action") or "").strip()
+    return action[:1].upper() + action[1:]
 
 
-def commitment_rows(mentions: list[dict]) -> tuple[list[dict], dict[str, str]]:
-    """(commitments rows, mention id -> commitment id)."""
-    rows, assignment = [], {}
-    for group in group_mentions(mentions):
-        first, last = group[0], group[-1]
-        commitment_id = hashlib.sha1(first["id"].encode()).hexdigest()[:12]
-        deadlines = [m["deadline"] for m in group if m.get("deadline")]
-        rows.append({
-            "id": commitment_id,
-            "owner": first["owner"],
-            "action": first["action"],
-            "kind": last["kind"],
-            "first_date": first["date"],
-            "last_date": last["date"],
-            "mention_count": len(group),
-            "deadline": deadlines[0] if deadlines else None,
+def track(mentions: list[dict], negatives: list[dict], reports: list[dict], previous: dict[str, str],
+          overrides: list[Override], as_of: date, overrides_path: Path | str = "overrides") -> Tracking:
+    by_id = {m["id"]: m for m in mentions}
+    unlinked = _unlinked(overrides, by_id, overrides_path)
+    units = [_unit(m) for m in mentions if m["id"] not in unlinked]
+    groups = group(units)
+    ids, redirects = assign_ids(groups, previous)
+    automatic = {u.key: commitment_id for units_, commitment_id in zip(groups, ids) for u in units_}
+    members = {commitment_id: [u.id for u in units_] for units_, commitment_id in zip(groups, ids)}
+    reviews = _apply_grouping_overrides(overrides, members, redirects, by_id, overrides_path)
+
+    commitments = []
+    for commitment_id, mention_ids in members.items():
+        rows = sorted((by_id[i] for i in mention_ids), key=lambda m: (m["date"] or "", m["id"]))
+        commitments.append(Commitment(commitment_id, [_unit(m) for m in rows], rows))
+    events = timelines(commitments, reports, negatives)
+    _apply_status_overrides(overrides, events, reviews, redirects, overrides_path)
+
+    for timeline in events.values():
+        timeline.sort(key=lambda e: (e["date"] or "", EVENT_ORDER.get(e["event"], 9), e["id"]))
+        for sequence, event in enumerate(timeline):
+            event["sequence"] = sequence
+    rows = [_commitment_row(c, events[c.id], reviews.get(c.id, Review()), as_of) for c in commitments]
+    assignment = {mention_id: c.id for c in commitments for mention_id in (m["id"] for m in c.mentions)}
+    all_events = [e for c in commitments for e in events[c.id]]
+    return Tracking(rows, all_events, assignment, automatic, redirects)
+
+
+def _resolve(commitment_id: str, members: dict, redirects: dict, override: Override, path) -> str:
+    seen = set()
+    while commitment_id not in members and commitment_id in redirects and commitment_id not in seen:
+        seen.add(commitment_id)
+        commitment_id = redirects[commitment_id]
+    if commitment_id not in members:
+        raise override.fail(path, f"no commitment {commitment_id!r}")
+    return commitment_id
+
+
+def _unlinked(overrides: list[Override], by_id: dict, path) -> set[str]:
+    unlinked = set()
+    for override in overrides:
+        if override.action == "unlink":
+            mention = override.fields["mention"]
+            if mention not in by_id:
+                raise override.fail(path, f"no tracked mention {mention!r}")
+            unlinked.add(mention)
+    return unlinked
+
+
+def _apply_grouping_overrides(overrides, members: dict[str, list[str]], redirects, by_id, path) -> dict[str, Review]:
+    """Merge, split, unlink and retitle `members` in place, in file order; returns what each
+    commitment's reviewers changed."""
+    reviews: dict[str, Review] = {}
+
+    def review(commitment_id: str) -> Review:
+        return reviews.setdefault(commitment_id, Review())
+
+    for override in overrides:
+        if override.action == "merge":
+            into = _resolve(override.fields["into"], members, redirects, override, path)
+            for other in override.fields["commitments"]:
+                other = _resolve(other, members, redirects, override, path)
+                if other != into:
+                    members[into].extend(members.pop(other))
+                    redirects[other] = into
+                    review(into).notes.extend(reviews.pop(other, Review()).notes)
+            review(into).notes.append(override.review)
+        elif override.action == "split":
+            source = _resolve(override.fields["commitment"], members, redirects, override, path)
+            moving = override.fields["mentions"]
+            strangers = [m for m in moving if m not in members[source]]
+            if strangers:
+                raise override.fail(path, f"{', '.join(strangers)} not in commitment {source}")
+            if len(moving) == len(members[source]):
+                raise override.fail(path, "would move every mention: nothing would be left to split from")
+            new_id = "r" + hashlib.sha1(f"{source}|{'|'.join(sorted(moving))}".encode()).hexdigest()[:11]
+            members[source] = [m for m in members[source] if m not in moving]
+            members[new_id] = list(moving)
+            for commitment_id in (source, new_id):
+                review(commitment_id).notes.append(override.review)
+            review(new_id).title = override.fields.get("title")
+        elif override.action == "unlink":
+            commitment_id = _resolve(override.fields["commitment"], members, redirects, override, path)
+            review(commitment_id).notes.append(override.review)
+        elif override.action == "retitle":
+            commitment_id = _resolve(override.fields["commitment"], members, redirects, override, path)
+            review(commitment_id).notes.append(override.review)
+            review(commitment_id).title = override.fields["title"]
+    for commitment_id in list(members):
+        if not members[commitment_id]:
+            del members[commitment_id]
+    return reviews
+
+
+def _apply_status_overrides(overrides, events: dict[str, list[dict]], reviews, redirects, path) -> None:
+    """A reviewed status is an event of its own, the latest word on the commitment."""
+    for override in overrides:
+        if override.action != "status":
+            continue
+        commitment_id = _resolve(override.fields["commitment"], events, redirects, override, path)
+        fields = override.fields
+        events[commitment_id].append({
+            "id": hashlib.sha1(f"reviewed|{commitment_id}|{override.line}|{override.date}".encode()).hexdigest()[:16],
+            "commitment_id": commitment_id,
+            "date": fields.get("status_date", override.date),
+            "event": "reviewed",
+            "document_id": None, "source": "review", "source_id": None,
+            "source_url": fields.get("source_url"),
+            "sentence": fields.get("evidence") or override.reason,
+            "sentence_start": None, "sentence_end": None, "mention_id": None, "report_id": None,
+            "link": "reviewed", "score": None, "deadline": None, "deadline_text": None,
+            "reviewer": override.reviewer, "note": f"status set to {fields['status']}: {override.reason}",
+            "status": fields["status"],
         })
-        for mention in group:
-            assignment[mention["id"]] = commitment_id
-    return rows, assignment
+        reviews.setdefault(commitment_id, Review()).notes.append(override.review)
+
+
+def _commitment_row(commitment: Commitment, events: list[dict], review: Review, as_of: date) -> dict:
+    mentions = commitment.mentions
+    first = mentions[0]
+    reviewed_status = next((e for e in reversed(events) if e["event"] == "reviewed"), None)
+    if reviewed_status is not None:
+        status = {"status": reviewed_status["status"], "status_date": reviewed_status["date"],
+                  "status_event_id": reviewed_status["id"],
+                  "status_reason": f"Reviewed by {reviewed_status['reviewer']}: {reviewed_status['note']}"}
+    else:
+        status = derive_status(events, as_of)
+    deadlines = sorted(m["deadline"] for m in mentions if m.get("deadline"))
+    kinds = {m["kind"] for m in mentions}
+    documents = {e["document_id"] for e in events if e["document_id"]}
+    for event in events:
+        event.pop("status", None)
+    return {
+        "id": commitment.id,
+        "title": review.title or title_of(mentions),
+        "owner": first.get("owner"),
+        "person": next((m["person"] for m in mentions if m.get("person")), None),
+        "kind": next(k for k in KIND_ORDER if k in kinds),
+        "action": first.get("action"),
+        **status,
+        "first_made": first["date"],
+        "last_mentioned": max(e["date"] or "" for e in events) or None,
+        "deadline": deadlines[0] if deadlines else None,
+        "deadline_latest": deadlines[-1] if len(set(deadlines)) > 1 else None,
+        "mention_count": len(mentions),
+        "source_count": len(documents),
+        "checked": as_of.isoformat(),
+        "reviewed": int(bool(review.notes)),
+        "review": "; ".join(review.notes) or None,
+    }
+

@@ -25,7 +25,7 @@ def test_demo_finds_the_two_2019_commitments_with_their_sources(demo):
     database = sqlite_utils.Database(db_path)
     for action in STORY:
         (commitment,) = database.query("select * from commitments where action = ?", [action])
-        assert commitment["owner"] == "Cabinet Office" and commitment["first_date"].startswith("2019")
+        assert commitment["owner"] == "Cabinet Office" and commitment["first_made"].startswith("2019")
         sources = list(database.query("select source, source_url from mentions where commitment_id = ?", [commitment["id"]]))
         assert len(sources) >= 2 and all(s["source_url"].startswith(("https://", "http://127.0.0.1")) for s in sources)
         assert {"written_question", "written_statement"} <= {s["source"] for s in sources}

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import asdict
+from datetime import date
 
 import sqlite_utils
 
@@ -68,9 +69,9 @@ def test_restatements_group_into_one_commitment(db_path):
     runner.run_extraction(database, MODEL)
     (commitment,) = [c for c in database["commitments"].rows if "imprints" in c["action"]]
     assert commitment["mention_count"] == 2 and commitment["owner"] == "Cabinet Office"
-    assert (commitment["first_date"], commitment["last_date"]) == ("2019-11-05", "2020-02-11")
+    assert (commitment["first_made"], commitment["last_mentioned"]) == ("2019-11-05", "2020-02-11")
     before = list(sqlite_utils.Database(db_path)["commitments"].rows)
-    runner.regroup(database)
+    assert runner.run_tracking(database, as_of=date.fromisoformat(commitment["checked"]))["rows_changed"] == 0
     assert list(database["commitments"].rows) == before
 
 

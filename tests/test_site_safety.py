@@ -16,14 +16,19 @@ def test_a_javascript_source_url_is_shown_as_a_date_not_a_link(tmp_path):
     database = db.open_db(tmp_path / "s.db")
     database["documents"].insert({"id": "article:x", "source": "article", "source_id": "x", "text": "t", "title": "T"})
     database["commitments"].insert({"id": "c1", "owner": "Cabinet Office", "action": "publish a review", "kind": "firm",
-                                    "first_date": "2020-01-01", "last_date": "2020-01-01", "mention_count": 1})
+                                    "title": "Publish a review", "status": "made", "first_made": "2020-01-01",
+                                    "last_mentioned": "2020-01-01", "mention_count": 1})
     database["mentions"].insert({"id": "m1", "document_id": "article:x", "commitment_id": "c1", "source": "article",
                                  "source_id": "x", "source_url": "javascript:alert(document.cookie)",
                                  "date": "2020-01-01", "sentence": "We will publish a review.", "kind": "firm",
                                  "action": "publish a review", "owner": "Cabinet Office"})
+    database["commitment_events"].insert({"id": "e1", "commitment_id": "c1", "sequence": 0, "date": "2020-01-01",
+                                          "event": "made", "document_id": "article:x", "source": "article",
+                                          "source_url": "javascript:alert(document.cookie)",
+                                          "sentence": "We will publish a review.", "link": "automatic"})
     out = tmp_path / "site"
     build_site(database, out)
     pages = [p.read_text() for p in out.rglob("*.html")]
     hrefs = [h for page in pages for h in re.findall(r'href="([^"]*)"', page)]
     assert hrefs and not [h for h in hrefs if "javascript" in h.lower()]
-    assert any("2020-01-01" in page and "publish a review" in page for page in pages)
+    assert any("2020-01-01" in page and "We will publish a review." in page for page in pages)

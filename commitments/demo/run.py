@@ -52,7 +52,7 @@ def run_demo(db_path: str, site_dir: Path) -> None:
     click.secho("Demo ready.", fg="green", bold=True)
     for row in db.earliest_trackable_commitments(database, limit=12):
         sources = f"{row['mention_count']} source" + ("s" if row["mention_count"] != 1 else "")
-        click.echo(f"  {row['first_date']}  {row['owner']}: {row['action']}  ({sources})")
+        click.echo(f"  {row['first_made']}  {row['owner']}: {row['title']}  ({sources})")
     click.echo("")
     click.echo(f"Database:  {db_file.resolve()}")
     click.echo(f"Site:      {(site_dir / 'index.html').resolve()}")

@@ -1,0 +1,239 @@
+"""Which mentions are the same commitment: same owner (or its successor department), the
+same deed on the same object.
+
+An action is read as a deed (a verb class: "bring in", "introduce" and "implement" are one
+deed) and an object (its content words, crudely stemmed). Two actions match when their
+objects share most content words. An object made only of generic words ("the report",
+"the consultation", "a response") says nothing on its own: such actions match only when
+their documents are about the same thing (the question's heading or the title).
+
+Grouping is recomputed from all mentions each run, in date order, so the result is
+deterministic and a re-run changes nothing.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from common.gazetteer import canonical_owner
+
+MACHINERY_PATH = Path(__file__).with_name("machinery.json")
+
+STOPWORDS = {
+    "a", "an", "the", "of", "on", "for", "to", "in", "and", "or", "with", "by", "at", "from", "into",
+    "its", "their", "our", "this", "that", "these", "those", "new", "all", "any", "as", "be", "is",
+    "are", "been", "it", "them", "they", "we", "us", "his", "her", "my", "your", "more", "further",
+    "about", "over", "under", "out", "up", "which", "who", "will", "shall", "would", "should",
+    "can", "could", "may", "so", "such", "also", "than", "there", "here", "not", "no",
+    # timing words belong to the deadline, not the deed
+    "due", "course", "shortly", "soon", "possible", "early", "earliest", "opportunity", "year",
+    "month", "week", "spring", "summer", "autumn", "winter", "later", "next", "coming",
+    "appropriate", "time", "timely",
+}
+
+# Objects made only of these words name no particular thing.
+GENERIC = {
+    "report", "consultation", "response", "review", "strategy", "guidance", "plan", "document",
+    "proposal", "detail", "information", "finding", "data", "update", "outcome", "result",
+    "legislation", "bill", "decision", "conclusion", "recommendation", "evidence", "work",
+    "matter", "issue", "point", "question", "letter", "copy", "library", "house", "member",
+    "honourable", "hon", "friend", "lord", "noble", "parliament", "government", "department",
+    "figure", "statistic", "publication", "paper", "analysis", "assessment", "step", "action",
+    "measure", "option", "progress", "view", "approach", "answer", "request", "case", "position",
+}
+
+# A deed named in several ways is one deed. Longest phrase first when reading an action.
+VERB_CLASSES = {
+    "introduce": ["bring in", "bring forward", "bring into force", "put in place", "introduce",
+                  "implement", "legislate", "enact", "establish", "set up", "create", "roll out",
+                  "deliver", "commence", "make"],
+    "publish": ["publish", "release", "set out", "issue", "lay", "make available", "share"],
+    "consult": ["consult", "launch a consultation", "hold a consultation", "open a consultation",
+                "run a consultation", "launch a call for evidence", "seek views"],
+    "respond": ["respond", "reply", "provide a response", "publish a response", "publish our response",
+                "publish the response", "publish the government response", "set out our response"],
+    "consider": ["consider", "review", "look at", "examine", "assess", "evaluate", "explore",
+                 "reflect on", "take into account", "carefully consider"],
+    "inform": ["update", "inform", "write to", "keep informed", "report back", "confirm", "notify",
+               "let", "place a copy", "deposit", "keep the house updated"],
+    "continue": ["continue", "keep", "maintain", "remain"],
+}
+_PHRASES = sorted(
+    (([w for w in phrase.split() if w not in {"a", "an", "the", "our"}], deed) for deed, phrases in VERB_CLASSES.items() for phrase in phrases),
+    key=lambda p: -len(p[0]),
+)
+
+MIN_OVERLAP = 0.6
+MIN_CONTEXT_OVERLAP = 0.5
+
+
+def _stem(word: str) -> str:
+    for suffix, keep in (("ies", "y"), ("ses", "s"), ("ing", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", (text or "").lower().replace("’", "'"))
+
+
+def content_stems(text: str) -> set[str]:
+    return {_stem(w) for w in words(text) if w not in STOPWORDS}
+
+
+@dataclass(frozen=True)
+class Deed:
+    """An action read as a verb class and an object."""
+
+    verb: str
+    object: frozenset[str]
+    object_text: str
+
+    @property
+    def generic(self) -> bool:
+        return not (self.object - GENERIC)
+
+
+# Dropped before a deed phrase is matched: "launch the consultation" is "launch a consultation".
+DETERMINERS = {"a", "an", "the", "our", "its", "their", "his", "her", "this", "that", "these", "those"}
+
+
+@lru_cache(maxsize=65536)
+def read_action(action: str) -> Deed:
+    tokens = [w for w in words(action) if w not in DETERMINERS]
+    for phrase, deed in _PHRASES:
+        if tokens[: len(phrase)] == phrase:
+            rest = tokens[len(phrase):]
+            if rest[:1] == ["to"] and deed == "introduce":
+                inner = read_action(" ".join(rest[1:]))  # "legislate to introduce X" introduces X
+                if inner.verb == "introduce":
+                    return inner
+            return Deed(deed, frozenset(content_stems(" ".join(rest))), " ".join(rest))
+    verb = tokens[0] if tokens else ""
+    rest = " ".join(tokens[1:])
+    return Deed(_stem(verb), frozenset(content_stems(rest)), rest)
+
+
+def object_similarity(a: Deed, b: Deed) -> float:
+    """Share of the smaller object's content words found in the other, tempered by a fuzzy
+    match of the object texts (so "imprint regime" meets "imprints regime")."""
+    if not a.object or not b.object:
+        return 1.0 if a.object == b.object and a.object_text == b.object_text else 0.0
+    shared = len(a.object & b.object)
+    coefficient = shared / min(len(a.object), len(b.object))
+    if shared < 2 and not (a.object == b.object):
+        coefficient = min(coefficient, 0.5)  # one shared word ("data", "school") is not a match
+    fuzzy = fuzz.token_sort_ratio(" ".join(sorted(a.object)), " ".join(sorted(b.object))) / 100
+    return max(coefficient, fuzzy if fuzzy >= 0.85 else 0.0)
+
+
+@lru_cache(maxsize=1)
+def _successions() -> dict[str, list[tuple[str, str]]]:
+    table: dict[str, list[tuple[str, str]]] = {}
+    for line in json.loads(MACHINERY_PATH.read_text())["successions"]:
+        table.setdefault(line["from"], []).append((line["to"], line["date"]))
+    return table
+
+
+def successors(owner: str, on: str | None) -> set[str]:
+    """`owner` and every department that took over its work by date `on` (ISO), transitively."""
+    found, todo = {owner}, [owner]
+    while todo:
+        for successor, since in _successions().get(todo.pop(), []):
+            if successor not in found and (on is None or on >= since):
+                found.add(successor)
+                todo.append(successor)
+    return found
+
+
+def owners_compatible(earlier: str | None, earlier_date: str | None, later: str | None,
+                      later_date: str | None) -> bool:
+    """Same owner, or `later` is a successor of `earlier` by the later mention's date.
+    A mention with no owner matches only another with none: never merge across owners."""
+    a, b = canonical_owner(earlier), canonical_owner(later)
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    if (earlier_date or "") > (later_date or ""):
+        a, b, later_date = b, a, earlier_date
+    return b in successors(a, later_date)
+
+
+@dataclass
+class Unit:
+    """What grouping needs of a mention."""
+
+    id: str
+    owner: str | None
+    action: str
+    date: str | None
+    context: str = ""  # the question's heading or the document's title
+    key: str = ""  # survives re-extraction (document and sentence); the id when not given
+    deed: Deed = field(init=False)
+    context_words: frozenset[str] = field(init=False)
+
+    def __post_init__(self):
+        self.key = self.key or self.id
+        self.deed = read_action(self.action or "")
+        self.context_words = frozenset(content_stems(self.context) - GENERIC)
+
+
+def similarity(a: Unit, b: Unit, same_deed: bool = True) -> float:
+    """0..1: how surely `a` and `b` are about one commitment (0 when the owners cannot be).
+    With `same_deed` the verb classes must match too ("publish the strategy" is not
+    "consult on the strategy"); without it only the object counts (a report of progress)."""
+    if not owners_compatible(a.owner, a.date, b.owner, b.date):
+        return 0.0
+    return object_match(a, b) if (a.deed.verb == b.deed.verb or not same_deed) else 0.0
+
+
+def object_match(a: Unit, b: Unit) -> float:
+    """How surely `a` and `b` act on the same thing, whoever acts."""
+    score = object_similarity(a.deed, b.deed)
+    smaller, larger = sorted((a.deed.object, b.deed.object), key=len)
+    if smaller and smaller < larger and score < MIN_OVERLAP:
+        # "introduce the regime" within "introduce a digital imprints regime": the short form
+        # is the long one when the documents are about the same thing.
+        score = max(score, _context_overlap(a, b))
+    if a.deed.generic or b.deed.generic:
+        # "publish the report": which report? Only the documents' subjects can say.
+        score = min(score, _context_overlap(a, b))
+    return score
+
+
+def _context_overlap(a: Unit, b: Unit) -> float:
+    """Share of the smaller context's words in the other; 0 below MIN_CONTEXT_OVERLAP."""
+    if not (a.context_words and b.context_words):
+        return 0.0
+    shared = len(a.context_words & b.context_words) / min(len(a.context_words), len(b.context_words))
+    return shared if shared >= MIN_CONTEXT_OVERLAP else 0.0
+
+
+def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]:
+    """Groups of units, earliest first; a unit joins the group holding its most similar
+    earlier unit when that similarity reaches `threshold`."""
+    groups: list[list[Unit]] = []
+    # Only groups sharing the deed and an object word can match: an index keeps the
+    # comparisons near-linear on a store of thousands of mentions.
+    index: dict[tuple[str, str], set[int]] = {}
+    for unit in sorted(units, key=lambda u: (u.date or "", u.id)):
+        keys = [(unit.deed.verb, stem) for stem in unit.deed.object] or [(unit.deed.verb, "")]
+        candidates = set().union(*(index.get(key, set()) for key in keys))
+        best, best_score = None, 0.0
+        for number in sorted(candidates):
+            score = max(similarity(member, unit) for member in groups[number])
+            if score > best_score:
+                best, best_score = number, score
+        if best is None or best_score < threshold:
+            best = len(groups)
+            groups.append([])
+        groups[best].append(unit)
+        for key in keys:
+            index.setdefault(key, set()).add(best)
+    return groups

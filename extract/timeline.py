@@ -1,0 +1,138 @@
+"""What happened to each commitment: its events, each one a dated sentence with its source.
+
+- Each mention of the promise is `made` (the first) or `restated`; a restatement whose
+  deadline is later than the last one is `delayed`.
+- A `negative` mention of the same deed by a compatible owner, after the promise, is `dropped`.
+- A report (a sentence saying a deed was done, is under way, was put back or abandoned,
+  see `reports`) is linked to the commitment whose deed it reports: `delivered` only when
+  it is the same deed on the same object ("we launched the consultation" delivers "launch a
+  consultation", never "respond to the consultation"); `progress`, `delayed` and `dropped`
+  when it acts on the same object.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from extract.grouping import Unit, object_match, similarity
+
+# A report linked automatically must match at least this well; with no owner (a paraphrase
+# in the press) it must match better and name a particular thing.
+MIN_LINK = 0.6
+MIN_LINK_WITHOUT_OWNER = 0.85
+
+
+@dataclass
+class Commitment:
+    id: str
+    units: list[Unit]  # earliest first
+    mentions: list[dict]  # the rows behind the units, same order
+
+
+def event_id(event: str, source_row_id: str) -> str:
+    return hashlib.sha1(f"{event}|{source_row_id}".encode()).hexdigest()[:16]
+
+
+def _event(commitment_id: str, event: str, row: dict, *, mention_id=None, report_id=None,
+           score=None, deadline=None, deadline_text=None, date=None) -> dict:
+    return {
+        "id": event_id(event, mention_id or report_id),
+        "commitment_id": commitment_id,
+        "date": date or row["date"],
+        "event": event,
+        "document_id": row["document_id"],
+        "source": row["source"],
+        "source_id": row["source_id"],
+        "source_url": row["source_url"],
+        "sentence": row["sentence"],
+        "sentence_start": row["sentence_start"],
+        "sentence_end": row["sentence_end"],
+        "mention_id": mention_id,
+        "report_id": report_id,
+        "link": "automatic",
+        "score": None if score is None else round(score, 3),
+        "deadline": deadline,
+        "deadline_text": deadline_text,
+        "reviewer": None,
+        "note": None,
+    }
+
+
+def mention_events(commitment: Commitment) -> list[dict]:
+    events, latest_deadline = [], None
+    for number, mention in enumerate(commitment.mentions):
+        kind = "made" if number == 0 else "restated"
+        deadline = mention.get("deadline")
+        if number and deadline and latest_deadline and deadline > latest_deadline:
+            kind = "delayed"
+        if deadline and (latest_deadline is None or deadline > latest_deadline):
+            latest_deadline = deadline
+        events.append(_event(commitment.id, kind, mention, mention_id=mention["id"],
+                             deadline=deadline, deadline_text=mention.get("deadline_text")))
+    return events
+
+
+def _candidates(unit: Unit, index: dict[str, set[int]]) -> set[int]:
+    return set().union(*(index.get(stem, set()) for stem in unit.deed.object))
+
+
+def _index(commitments: list[Commitment]) -> dict[str, set[int]]:
+    index: dict[str, set[int]] = {}
+    for number, commitment in enumerate(commitments):
+        for unit in commitment.units:
+            for stem in unit.deed.object:
+                index.setdefault(stem, set()).add(number)
+    return index
+
+
+def _link_score(commitment: Commitment, unit: Unit, same_deed: bool) -> float:
+    first = commitment.units[0]
+    if (unit.date or "") < (first.date or ""):
+        return 0.0  # nothing reports on a promise before it was made
+    if unit.owner is None:
+        members = [m for m in commitment.units if not same_deed or m.deed.verb == unit.deed.verb]
+        if unit.deed.generic or not members:
+            return 0.0
+        score = max(object_match(member, unit) for member in members)
+        return score if score >= MIN_LINK_WITHOUT_OWNER else 0.0
+    return max(similarity(member, unit, same_deed=same_deed) for member in commitment.units)
+
+
+def link(commitments: list[Commitment], rows: list[dict], same_deed_for) -> list[tuple[dict, int, float]]:
+    """(row, commitment number, score) for each row (a report or a negative mention) that
+    reports on one commitment; `same_deed_for(row)` says whether the deed must match."""
+    index = _index(commitments)
+    links = []
+    for row in rows:
+        unit = Unit(row["id"], row.get("owner"), row.get("action") or "", row.get("event_date") or row["date"],
+                    row.get("context") or "")
+        same_deed = same_deed_for(row)
+        best, best_score = None, 0.0
+        for number in sorted(_candidates(unit, index)):
+            score = _link_score(commitments[number], unit, same_deed)
+            if score > best_score:
+                best, best_score = number, score
+        if best is not None and best_score >= MIN_LINK:
+            links.append((row, best, best_score))
+    return links
+
+
+def timelines(commitments: list[Commitment], reports: list[dict], negatives: list[dict]) -> dict[str, list[dict]]:
+    """Every commitment's events (ordered by the tracker, with the reviewed ones)."""
+    events = {c.id: mention_events(c) for c in commitments}
+    for row, number, score in link(commitments, negatives, lambda row: True):
+        commitment = commitments[number]
+        events[commitment.id].append(_event(commitment.id, "dropped", row, mention_id=row["id"], score=score))
+    for row, number, score in link(commitments, reports, lambda row: row["event"] == "delivered"):
+        commitment = commitments[number]
+        event = "partly_delivered" if row["event"] == "delivered" and row.get("partial") else row["event"]
+        events[commitment.id].append(_event(
+            commitment.id, event, row, report_id=row["id"], score=score,
+            deadline=row.get("new_deadline"), deadline_text=row.get("new_deadline_text"),
+            date=row.get("event_date") or row["date"],
+        ))
+    return events
+
+
+# Same day: the promise before the progress before the outcome.
+EVENT_ORDER = {"made": 0, "restated": 1, "delayed": 2, "progress": 3, "partly_delivered": 4,
+         "delivered": 5, "dropped": 6, "reviewed": 7}
