@@ -86,12 +86,15 @@ def load_overrides(path: Path) -> list[Override]:
         return []
     if not isinstance(data, list):
         raise OverridesError(f"{path}:1: expected a list of entries (each starting with '- action:')")
-    return [_entry(path, node.start_mark.line + 1, entry) for node, entry in zip(root.value, data)]
+    return [_entry(path, node, entry) for node, entry in zip(root.value, data)]
 
 
-def _entry(path: Path, line: int, entry) -> Override:
-    def fail(message: str) -> OverridesError:
-        return OverridesError(f"{path}:{line}: {message}")
+def _entry(path: Path, node: yaml.Node, entry) -> Override:
+    line = node.start_mark.line + 1
+    key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value} if isinstance(node.value, list) else {}
+
+    def fail(message: str, key: str | None = None) -> OverridesError:
+        return OverridesError(f"{path}:{key_lines.get(key, line)}: {message}")
 
     if not isinstance(entry, dict):
         raise fail("each entry is a mapping with an 'action'")
@@ -99,30 +102,30 @@ def _entry(path: Path, line: int, entry) -> Override:
     if action not in FIELDS:
         raise fail(f"unknown action {action!r}: one of {', '.join(FIELDS)}")
     required, optional = FIELDS[action]
+    unknown = sorted(set(entry) - COMMON - required - optional)
+    if unknown:
+        raise fail(f"{action}: unknown field {', '.join(map(str, unknown))}", unknown[0])
     missing = sorted((COMMON | required) - set(entry))
     if missing:
         raise fail(f"{action}: missing {', '.join(missing)}")
-    unknown = sorted(set(entry) - COMMON - required - optional)
-    if unknown:
-        raise fail(f"{action}: unknown field {', '.join(unknown)}")
     values = {}
     for key, value in entry.items():
         if key in DATES:
             value = _date(value)
             if value is None:
-                raise fail(f"{action}: {key} must be a date, YYYY-MM-DD")
+                raise fail(f"{action}: {key} must be a date, YYYY-MM-DD", key)
         elif key in LISTS:
             if isinstance(value, str):
                 value = [value]
             if not (isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)):
-                raise fail(f"{action}: {key} must be a list of ids")
+                raise fail(f"{action}: {key} must be a list of ids", key)
         elif not isinstance(value, str) or not value.strip():
-            raise fail(f"{action}: {key} must be a non-empty text")
+            raise fail(f"{action}: {key} must be a non-empty text", key)
         values[key] = value
     if action == "status" and values["status"] not in STATUSES:
-        raise fail(f"status: {values['status']!r} is not a status: one of {', '.join(STATUSES)}")
+        raise fail(f"status: {values['status']!r} is not a status: one of {', '.join(STATUSES)}", "status")
     if "source_url" in values and not values["source_url"].startswith(("https://", "http://")):
-        raise fail(f"{action}: source_url must be an http(s) address")
+        raise fail(f"{action}: source_url must be an http(s) address", "source_url")
     return Override(action=action, line=line, reason=values.pop("reason"), reviewer=values.pop("reviewer"),
                     date=values.pop("date"), fields={k: v for k, v in values.items() if k != "action"})
 
