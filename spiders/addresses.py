@@ -23,7 +23,7 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 def address_kind(address: Address, public_networks: Iterable = ()) -> str:
-    """public, loopback, link-local, private or reserved (multicast, documentation, ...)."""
+    """public, loopback, link-local, private (documentation and benchmark ranges too) or reserved (multicast, 240/4)."""
     # An IPv6 address that carries an IPv4 one is reached as that IPv4 address.
     if address.version == 6:
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]

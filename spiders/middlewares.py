@@ -44,7 +44,7 @@ class AddressPolicyMiddleware:
         if reason:
             redirects = request.meta.get("redirect_urls")
             if redirects:
-                reason += f" (redirected from {redirects[-1]})"
+                reason += f" (a redirect from {redirects[-1]} to {request.url[:200]})"
             self.crawler.stats.inc_value("address_policy/refused")
             raise AddressRefused(reason)
         return None

@@ -2,6 +2,7 @@
 
 import asyncio
 import html
+import json
 from dataclasses import asdict
 
 import pytest
@@ -11,7 +12,7 @@ import db
 from commitments.demo.run import demo_feeds
 from commitments.demo.server import CORPUS_DIR, RecordedApi
 from spiders.addresses import AddressPolicy
-from spiders.articles import NotAnArticle, extract_article, relevance
+from spiders.articles import NotAnArticle, extract_article, normalised_hash, relevance
 from spiders.items import Article
 from spiders.press import DEFAULT_FEEDS, load_feeds
 from tests.conftest import StaticApi, jsonl, run_cli, shared_file
@@ -202,9 +203,10 @@ def test_a_public_feed_may_not_lead_to_a_local_address(url, kind):
 def test_a_local_feed_reaches_its_own_kind_and_the_public_one_only():
     policy = AddressPolicy()
     local_feed = "http://127.0.0.1:8000/feed.rss"
-    allowed = ["http://127.0.0.1:8000/news/a", "http://localhost:9000/b", "http://172.32.0.1/", "http://[2001:db8::1]/"]
-    assert [asyncio.run(policy.refusal(url, [local_feed])) for url in allowed[:3]] == [None, None, None]
-    assert "reserved" in asyncio.run(policy.refusal(allowed[3], [local_feed]))  # documentation range
+    allowed = ["http://127.0.0.1:8000/news/a", "http://localhost:9000/b", "http://172.32.0.1/"]
+    assert [asyncio.run(policy.refusal(url, [local_feed])) for url in allowed] == [None, None, None]
+    # A documentation range is not public either.
+    assert "refused" in asyncio.run(policy.refusal("http://[2001:db8::1]/", [local_feed]))
     assert "link-local" in asyncio.run(policy.refusal("http://169.254.169.254/", [local_feed]))
     assert "private" in asyncio.run(policy.refusal("http://10.0.0.1/", [local_feed]))
     # Networks named public (a test's 127.0.0.2) count as public, and only those.
@@ -214,7 +216,8 @@ def test_a_local_feed_reaches_its_own_kind_and_the_public_one_only():
 
 
 def test_a_public_feed_never_makes_the_crawler_fetch_from_this_machine(db_path, tmp_path):
-    with StaticApi({"/private/admin.html": b"<html>admin</html>", "/robots.txt": b""}, content_type="text/html") as inside:
+    inside_routes = {"/private/admin.html": b"<html>admin</html>", "/robots.txt": b""}
+    with StaticApi(inside_routes, content_type="text/html") as inside:
         port = inside.httpd.server_address[1]
         # 127.0.0.2 stands for a public news site (ADDRESS_POLICY_PUBLIC_NETWORKS below);
         # 127.0.0.1 is "this machine" that no entry of its feed may reach.
@@ -241,4 +244,58 @@ def test_a_public_feed_never_makes_the_crawler_fetch_from_this_machine(db_path, 
     refused = {r["url"]: r["reason"] for r in database["rejections"].rows}
     assert set(refused) == set(inside_links)
     assert all("refused" in reason and "is a loopback address" in reason for reason in refused.values())
-    assert "redirected from" in refused[f"{public.url}/news/moved.html"]
+    assert f"a redirect from {public.url}/news/moved.html to {inside.url}/private/moved-here.html" \
+        in refused[f"{public.url}/news/moved.html"]
+
+
+# -- canonical URLs: a page's claim never overwrites another article ----------------------------
+
+ORIGINAL_WORDS = "The Government will publish its response to the consultation in the spring. " * 5
+
+
+def article_record(url: str, fetched_url: str, text: str, **fields) -> dict:
+    return {**asdict(Article(url=url, fetched_url=fetched_url, feed="f", outlet="A", title="Original title",
+                             author="A. Writer", published="2019-11-12", text=text,
+                             content_hash=normalised_hash(text), relevant=True)), **fields}
+
+
+def test_a_canonical_url_naming_another_article_does_not_overwrite_it(db_path):
+    database = db.open_db(db_path)
+    original_url = "https://a.test/news/1"
+    db.save_records(database, [article_record(original_url, original_url, ORIGINAL_WORDS)])
+    claims = [
+        # Same site, the stored article's address, other words.
+        article_record(original_url, "https://a.test/news/other", "Other words. " * 30, title="Other", author="B"),
+        # Another site naming the stored article, other words.
+        article_record(original_url, "https://c.test/x", "Words of c. " * 30, title="C", author="C"),
+        # Another site naming an address of a.test nobody stored yet: it may not take it.
+        article_record("https://a.test/news/2", "https://b.test/story", "Words of b. " * 30, title="B"),
+    ]
+    assert db.save_records(database, claims) == {"stored": 3, "rejected": 0}
+    rows = {row["url"]: row for row in database["articles"].rows}
+    assert set(rows) == {original_url, "https://a.test/news/other", "https://c.test/x", "https://b.test/story"}
+    kept = rows[original_url]
+    assert (kept["title"], kept["author"], kept["text"], kept["aliases"]) == ("Original title", "A. Writer",
+                                                                             ORIGINAL_WORDS, "[]")
+    assert database["documents"].get(f"article:{original_url}")["text"] == ORIGINAL_WORDS
+    assert (rows["https://a.test/news/other"]["title"], rows["https://c.test/x"]["author"]) == ("Other", "C")
+    assert all(rows[url]["duplicate_of"] is None for url in rows)
+
+
+def test_copies_with_the_same_words_still_deduplicate_whichever_site_they_are_on(db_path):
+    database = db.open_db(db_path)
+    original_url = "https://a.test/news/1"
+    db.save_records(database, [article_record(original_url, original_url, ORIGINAL_WORDS)])
+    copies = [article_record(original_url, "https://a.test/amp/1", ORIGINAL_WORDS, title="AMP"),
+              article_record(original_url, "https://syndicate.test/1", ORIGINAL_WORDS, title="Copy", outlet="S"),
+              article_record("https://a.test/news/9", "https://other.test/9", ORIGINAL_WORDS)]
+    db.save_records(database, copies)
+    rows = {row["url"]: row for row in database["articles"].rows}
+    assert json.loads(rows[original_url]["aliases"]) == ["https://a.test/amp/1", "https://syndicate.test/1"]
+    assert rows[original_url]["title"] == "Original title"
+    assert rows["https://other.test/9"]["duplicate_of"] == original_url
+    assert [d["id"] for d in database["documents"].rows] == [f"article:{original_url}"]
+    # A page re-fetched where it was stored from (its article edited since) updates its own row.
+    db.save_records(database, [article_record("https://a.test/news/5", "https://a.test/news/5?utm=rss", "Old. " * 70),
+                               article_record("https://a.test/news/5", "https://a.test/news/5?utm=rss", "New. " * 70)])
+    assert database["articles"].get("https://a.test/news/5")["text"].startswith("New.")
