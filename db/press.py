@@ -2,17 +2,45 @@
 
 A copy (same words under another URL) is kept as a row pointing at the first
 one (`duplicate_of`) and gets no document of its own, so its commitments are not
-counted twice.
+counted twice. Any page can name any canonical URL, so the claim is checked
+before it decides where the page is stored (`storage_url`).
 """
 
 import json
+from urllib.parse import urlsplit
 
 from db.documents import encode_json, save_document
 from db.store_common import upsert_columns
 from common.gazetteer import gazetteer
 
 
+def site(url: str | None) -> str:
+    """The site an address belongs to: its host, without a leading "www."."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+def storage_url(db, record: dict) -> str:
+    """Where a page is stored: the canonical URL it names, when the claim holds; else its own URL.
+
+    Anyone can write any address into <link rel=canonical>. A page fetched at its own
+    canonical address speaks for it; another page may take that address only to say
+    it carries the same words (a syndicated copy becomes an alias) or to update the
+    row it made itself, and may take a free address only on its own site. Otherwise
+    it would replace, or pre-empt, what another site published there.
+    """
+    claimed, fetched = record["url"], record.get("fetched_url")
+    if not fetched or claimed == fetched:
+        return claimed
+    stored = db.execute("select content_hash, fetched_url from articles where url = ?", [claimed]).fetchone()
+    if stored is not None:
+        # The same words, or the same page fetched again (its article edited since).
+        return claimed if record["content_hash"] == stored[0] or fetched == stored[1] else fetched
+    return claimed if site(claimed) and site(claimed) == site(fetched) else fetched
+
+
 def _article(db, record: dict) -> None:
+    record = {**record, "url": storage_url(db, record)}
     table = db["articles"]
     url = record["url"]
     existing = table.get(url) if table.count_where("url = ?", [url]) else None

@@ -1,9 +1,53 @@
-"""Retries that wait: exponential backoff, honouring Retry-After on 429 and 503."""
+"""Retries that wait (exponential backoff, honouring Retry-After on 429 and 503), and the
+address policy that keeps a public feed from leading the crawler into this machine or its network."""
 
 import asyncio
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
+
+from spiders.addresses import AddressPolicy
+
+# The request meta key naming the feed a request is made for; the address policy reads it.
+ADDRESS_ORIGIN = "address_origin"
+
+
+class AddressRefused(IgnoreRequest):
+    """A request to an address of another kind than its feed's host (its message says which)."""
+
+
+class AddressPolicyMiddleware:
+    """Refuses a request whose host is not public unless its feed's host is of the same kind.
+
+    It runs before robots.txt is fetched and sees every redirect (a followed redirect is
+    a new request through the whole chain), so a public article that redirects to
+    127.0.0.1 is refused too. Requests that name no feed (API spiders, whose roots are
+    configured) pass; a spider's `address_origins` covers its own requests that name
+    none (robots.txt, and its redirects).
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.policy = AddressPolicy(crawler.settings.getlist("ADDRESS_POLICY_PUBLIC_NETWORKS"))
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_request(self, request, spider=None):
+        origin = request.meta.get(ADDRESS_ORIGIN)
+        origins = [origin] if origin else getattr(self.crawler.spider, "address_origins", None)
+        if not origins:
+            return None
+        reason = await self.policy.refusal(request.url, origins)
+        if reason:
+            redirects = request.meta.get("redirect_urls")
+            if redirects:
+                reason += f" (a redirect from {redirects[-1]} to {request.url[:200]})"
+            self.crawler.stats.inc_value("address_policy/refused")
+            raise AddressRefused(reason)
+        return None
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -18,6 +18,7 @@ from common import resources
 from spiders.articles import NotAnArticle, extract_article, relevance
 from spiders.base import SourceSpider, failure_reason
 from spiders.items import Article
+from spiders.middlewares import ADDRESS_ORIGIN, AddressRefused
 
 DEFAULT_FEEDS = resources.default_feeds()
 
@@ -50,6 +51,9 @@ class PressSpider(SourceSpider):
         self.config = load_feeds(feeds)
         self.refresh = str(refresh).lower() in {"1", "true", "yes"}
         self.run_params = {"feeds": str(feeds or DEFAULT_FEEDS), "refresh": self.refresh}
+        # Every request names the feed it is made for: the address policy lets a request
+        # reach only public addresses and those of the feed's own kind (spiders/addresses.py).
+        self.address_origins = [str(f["url"]) for f in self.config["feeds"]]
 
     def store_knows(self) -> tuple[set[str], list[str], list[str]]:
         """(article URLs already stored, minister names, tracked commitment actions), read-only."""
@@ -66,7 +70,7 @@ class PressSpider(SourceSpider):
         self.seen, self.ministers, self.commitments = self.store_knows()
         for feed in self.config["feeds"]:
             yield scrapy.Request(feed["url"], callback=self.parse_feed, errback=self.feed_failed,
-                                 cb_kwargs={"feed": feed}, dont_filter=True)
+                                 cb_kwargs={"feed": feed}, meta={ADDRESS_ORIGIN: str(feed["url"])}, dont_filter=True)
 
     def parse_feed(self, response, feed):
         parsed = feedparser.parse(response.body)
@@ -93,7 +97,7 @@ class PressSpider(SourceSpider):
                     "published": entry.get("published") or entry.get("updated"),
                     "outlet": feed.get("outlet") or parsed.feed.get("title")}
             yield scrapy.Request(link, callback=self.parse_article, errback=self.article_failed,
-                                 cb_kwargs={"feed": feed, "entry": meta})
+                                 cb_kwargs={"feed": feed, "entry": meta}, meta={ADDRESS_ORIGIN: str(feed["url"])})
 
     def parse_article(self, response, feed, entry):
         if "html" not in response.headers.get("Content-Type", b"text/html").decode().lower():
@@ -112,7 +116,17 @@ class PressSpider(SourceSpider):
 
     def feed_failed(self, failure):
         self.page_lost()
-        yield self.reject(failure.request.url, f"feed unavailable ({failure_reason(failure)})")
+        yield self.reject(*self.failed_request(failure, "feed"))
 
     def article_failed(self, failure):
-        yield self.reject(failure.request.url, f"article unavailable ({failure_reason(failure)})")
+        yield self.reject(*self.failed_request(failure, "article"))
+
+    @staticmethod
+    def failed_request(failure, what: str) -> tuple[str, str]:
+        """(the address the feed named, why it was not read): a refused address says
+        which rule refused it; a redirect is reported under the address it started from."""
+        request = failure.request
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        if failure.check(AddressRefused):
+            return url, f"{what} {failure.value}"
+        return url, f"{what} unavailable ({failure_reason(failure)})"

@@ -31,9 +31,15 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 408, 522, 524]
 RETRY_BACKOFF_BASE = 2.0
 RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100) and seeing every redirect: see spiders/addresses.py.
+    "spiders.middlewares.AddressPolicyMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
 }
+# Networks the address policy counts as public whatever their range (default: none).
+# A press feed on a public host is never let reach a loopback, private or link-local
+# address; a test serves a "public" site from 127.0.0.2 by naming it here.
+ADDRESS_POLICY_PUBLIC_NETWORKS: list[str] = []
 
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
 STORE_BATCH_SIZE = 200

@@ -82,11 +82,16 @@ def db_path(tmp_path) -> Path:
 
 
 class StaticApi:
-    """Serves one recorded body at one path, whatever the query (as a file server would)."""
+    """Serves one recorded body at one path, whatever the query (as a file server would);
+    `redirects` answer a path with a 302 to another address. `host` is a loopback address
+    (127.0.0.2 stands for another machine where a test needs two)."""
 
-    def __init__(self, routes: dict[str, bytes], content_type: str = "application/octet-stream"):
+    def __init__(self, routes: dict[str, bytes], content_type: str = "application/octet-stream",
+                 host: str = "127.0.0.1", redirects: dict[str, str] | None = None):
         self.routes = routes
         self.content_type = content_type
+        self.host = host
+        self.redirects = redirects or {}
         self.requests: list[str] = []
 
     def __enter__(self):
@@ -95,6 +100,12 @@ class StaticApi:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 api.requests.append(self.path)
+                target = api.redirects.get(self.path.split("?")[0])
+                if target:
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.end_headers()
+                    return
                 body = api.routes.get(self.path.split("?")[0])
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", api.content_type)
@@ -104,9 +115,9 @@ class StaticApi:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((self.host, 0), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"http://{self.host}:{self.httpd.server_address[1]}"
         return self
 
     def __exit__(self, *exc):

@@ -1,6 +1,8 @@
 """Press: article pages into clean text and metadata, feeds, syndicated copies, quotes."""
 
+import asyncio
 import html
+import json
 from dataclasses import asdict
 
 import pytest
@@ -9,7 +11,8 @@ import sqlite_utils
 import db
 from commitments.demo.run import demo_feeds
 from commitments.demo.server import CORPUS_DIR, RecordedApi
-from spiders.articles import NotAnArticle, extract_article, relevance
+from spiders.addresses import AddressPolicy
+from spiders.articles import NotAnArticle, extract_article, normalised_hash, relevance
 from spiders.items import Article
 from spiders.press import DEFAULT_FEEDS, load_feeds
 from tests.conftest import StaticApi, jsonl, run_cli, shared_file
@@ -178,3 +181,121 @@ def test_feeds_file_takes_only_web_addresses(tmp_path):
     feeds.write_text('[[feeds]]\nname = "local"\nurl = "file:///etc/passwd"\n')
     with pytest.raises(ValueError, match="http"):
         load_feeds(feeds)
+
+
+# -- addresses: a public feed never leads the crawler into this machine or its network --------
+
+PUBLIC_FEED = "http://93.184.216.34/feed.rss"  # a literal public address: nothing is resolved or fetched
+
+
+@pytest.mark.parametrize("url, kind", [
+    ("http://127.0.0.1/admin", "loopback"), ("http://localhost/", "loopback"), ("http://2130706433/", "loopback"),
+    ("http://0.0.0.0:8080/", "loopback"), ("http://[::1]/", "loopback"), ("http://[::ffff:127.0.0.1]/", "loopback"),
+    ("http://10.1.2.3/", "private"), ("http://192.168.1.1/router", "private"), ("http://172.16.0.1/", "private"),
+    ("http://172.31.255.254/", "private"), ("http://[fc00::1]/", "private"), ("http://[fd12:3456::1]/", "private"),
+    ("http://169.254.169.254/latest/meta-data/", "link-local"), ("http://[fe80::1]/", "link-local"),
+])
+def test_a_public_feed_may_not_lead_to_a_local_address(url, kind):
+    reason = asyncio.run(AddressPolicy().refusal(url, [PUBLIC_FEED]))
+    assert reason and f"is a {kind} address" in reason and "only public addresses" in reason
+
+
+def test_a_local_feed_reaches_its_own_kind_and_the_public_one_only():
+    policy = AddressPolicy()
+    local_feed = "http://127.0.0.1:8000/feed.rss"
+    allowed = ["http://127.0.0.1:8000/news/a", "http://localhost:9000/b", "http://172.32.0.1/"]
+    assert [asyncio.run(policy.refusal(url, [local_feed])) for url in allowed] == [None, None, None]
+    # A documentation range is not public either.
+    assert "refused" in asyncio.run(policy.refusal("http://[2001:db8::1]/", [local_feed]))
+    assert "link-local" in asyncio.run(policy.refusal("http://169.254.169.254/", [local_feed]))
+    assert "private" in asyncio.run(policy.refusal("http://10.0.0.1/", [local_feed]))
+    # Networks named public (a test's 127.0.0.2) count as public, and only those.
+    named = AddressPolicy(["127.0.0.2"])
+    assert asyncio.run(named.refusal("http://127.0.0.2/a", [PUBLIC_FEED])) is None
+    assert "loopback" in asyncio.run(named.refusal("http://127.0.0.3/a", [PUBLIC_FEED]))
+
+
+def test_a_public_feed_never_makes_the_crawler_fetch_from_this_machine(db_path, tmp_path):
+    inside_routes = {"/private/admin.html": b"<html>admin</html>", "/robots.txt": b""}
+    with StaticApi(inside_routes, content_type="text/html") as inside:
+        port = inside.httpd.server_address[1]
+        # 127.0.0.2 stands for a public news site (ADDRESS_POLICY_PUBLIC_NETWORKS below);
+        # 127.0.0.1 is "this machine" that no entry of its feed may reach.
+        with StaticApi({}, content_type="text/html", host="127.0.0.2",
+                       redirects={"/news/moved.html": f"{inside.url}/private/moved-here.html",
+                                  "/robots.txt": f"{inside.url}/robots.txt"}) as public:
+            public.routes["/news/review.html"] = page(
+                "pstw__news__2019__11__12__government-promises-regular-and-robust-dialogue.html"
+            ).replace(BASE, public.url).encode()
+            inside_links = [f"{inside.url}/private/admin.html", f"http://localhost:{port}/private/admin.html",
+                            f"http://[::1]:{port}/private/admin.html", f"http://2130706433:{port}/private/admin.html",
+                            f"{public.url}/news/moved.html"]
+            items = "".join(f"<item><title>{i}</title><link>{html.escape(link)}</link></item>"
+                            for i, link in enumerate([*inside_links, f"{public.url}/news/review.html"]))
+            public.routes["/feed.rss"] = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                                          f'{items}</channel></rss>').encode()
+            feeds = tmp_path / "feeds.toml"
+            feeds.write_text(f'[[feeds]]\nname = "public"\nurl = "{public.url}/feed.rss"\n')
+            run_cli("crawl", "press", "--feeds", feeds, "-s", "AUTOTHROTTLE_ENABLED=False",
+                    "-s", "ADDRESS_POLICY_PUBLIC_NETWORKS=127.0.0.2", db=db_path)
+    assert inside.requests == []
+    database = sqlite_utils.Database(db_path)
+    assert [a["fetched_url"] for a in database["articles"].rows] == [f"{public.url}/news/review.html"]
+    refused = {r["url"]: r["reason"] for r in database["rejections"].rows}
+    assert set(refused) == set(inside_links)
+    assert all("refused" in reason and "is a loopback address" in reason for reason in refused.values())
+    assert f"a redirect from {public.url}/news/moved.html to {inside.url}/private/moved-here.html" \
+        in refused[f"{public.url}/news/moved.html"]
+
+
+# -- canonical URLs: a page's claim never overwrites another article ----------------------------
+
+ORIGINAL_WORDS = "The Government will publish its response to the consultation in the spring. " * 5
+
+
+def article_record(url: str, fetched_url: str, text: str, **fields) -> dict:
+    return {**asdict(Article(url=url, fetched_url=fetched_url, feed="f", outlet="A", title="Original title",
+                             author="A. Writer", published="2019-11-12", text=text,
+                             content_hash=normalised_hash(text), relevant=True)), **fields}
+
+
+def test_a_canonical_url_naming_another_article_does_not_overwrite_it(db_path):
+    database = db.open_db(db_path)
+    original_url = "https://a.test/news/1"
+    db.save_records(database, [article_record(original_url, original_url, ORIGINAL_WORDS)])
+    claims = [
+        # Same site, the stored article's address, other words.
+        article_record(original_url, "https://a.test/news/other", "Other words. " * 30, title="Other", author="B"),
+        # Another site naming the stored article, other words.
+        article_record(original_url, "https://c.test/x", "Words of c. " * 30, title="C", author="C"),
+        # Another site naming an address of a.test nobody stored yet: it may not take it.
+        article_record("https://a.test/news/2", "https://b.test/story", "Words of b. " * 30, title="B"),
+    ]
+    assert db.save_records(database, claims) == {"stored": 3, "rejected": 0}
+    rows = {row["url"]: row for row in database["articles"].rows}
+    assert set(rows) == {original_url, "https://a.test/news/other", "https://c.test/x", "https://b.test/story"}
+    kept = rows[original_url]
+    assert (kept["title"], kept["author"], kept["text"], kept["aliases"]) == ("Original title", "A. Writer",
+                                                                             ORIGINAL_WORDS, "[]")
+    assert database["documents"].get(f"article:{original_url}")["text"] == ORIGINAL_WORDS
+    assert (rows["https://a.test/news/other"]["title"], rows["https://c.test/x"]["author"]) == ("Other", "C")
+    assert all(rows[url]["duplicate_of"] is None for url in rows)
+
+
+def test_copies_with_the_same_words_still_deduplicate_whichever_site_they_are_on(db_path):
+    database = db.open_db(db_path)
+    original_url = "https://a.test/news/1"
+    db.save_records(database, [article_record(original_url, original_url, ORIGINAL_WORDS)])
+    copies = [article_record(original_url, "https://a.test/amp/1", ORIGINAL_WORDS, title="AMP"),
+              article_record(original_url, "https://syndicate.test/1", ORIGINAL_WORDS, title="Copy", outlet="S"),
+              article_record("https://a.test/news/9", "https://other.test/9", ORIGINAL_WORDS)]
+    db.save_records(database, copies)
+    rows = {row["url"]: row for row in database["articles"].rows}
+    assert json.loads(rows[original_url]["aliases"]) == ["https://a.test/amp/1", "https://syndicate.test/1"]
+    assert rows[original_url]["title"] == "Original title"
+    assert rows["https://other.test/9"]["duplicate_of"] == original_url
+    assert [d["id"] for d in database["documents"].rows] == [f"article:{original_url}"]
+    # A page re-fetched where it was stored from (its article edited since) updates its own row.
+    db.save_records(database, [article_record("https://a.test/news/5", "https://a.test/news/5?utm=rss", "Old. " * 70),
+                               article_record("https://a.test/news/5", "https://a.test/news/5?utm=rss", "New. " * 70)])
+    assert database["articles"].get("https://a.test/news/5")["text"].startswith("New.")
