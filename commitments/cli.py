@@ -283,6 +283,42 @@ def load_hansard(ctx, paths):
         sys.exit(1)
 
 
+@cli.command("load-govuk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.pass_context
+def load_govuk(ctx, paths):
+    """Load GOV.UK content items (the Content API's JSON: government responses,
+    statements, speeches, press releases), given as files or folders of *.json.
+
+    \b
+    Example:
+      curl -s https://www.gov.uk/api/content/government/speeches/some-statement > item.json
+      commitments load-govuk item.json items/
+    Each is stored as a government document owned by its publishing organisation.
+    A file that is not JSON or not a content item with a body becomes a rejection;
+    the other files are stored, and the exit status is 1.
+    """
+    from db.store import save_records, save_rejection
+    from spiders.govuk import NotContentItem, parse_item
+
+    files = [found for path in map(Path, paths) for found in (sorted(path.rglob("*.json")) if path.is_dir() else [path])]
+    database = _open(ctx)
+    stored = rejected = 0
+    for path in files:
+        try:
+            records = [parse_item(json.loads(path.read_bytes()))]
+        except (ValueError, NotContentItem) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            with database.conn:
+                save_rejection(database, source="govuk", url=str(path), reason=f"{path.name}: {exc}")
+            rejected += 1
+            continue
+        counts = save_records(database, records)
+        stored, rejected = stored + counts["stored"], rejected + counts["rejected"]
+    click.echo(f"{len(files)} files: {stored} GOV.UK items stored, {rejected} rejected", err=True)
+    if rejected:
+        sys.exit(1)
+
+
 # -- extract -----------------------------------------------------------------
 
 @cli.command()

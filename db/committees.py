@@ -28,7 +28,7 @@ def _oral_evidence(db, record: dict) -> None:
         save_document(
             db, source="oral_evidence", source_id=record["id"], part=turn["number"], text=turn["text"],
             source_url=record.get("url"), title=" ".join(p for p in (title, turn.get("question")) if p),
-            date=record.get("meeting_date"), body=turn.get("body"), person=turn.get("speaker"),
+            date=record.get("meeting_date"), body=turn.get("body"), person=turn.get("person") or turn.get("speaker"),
             role=turn.get("role"), government=int(bool(turn.get("government"))),
         )
 

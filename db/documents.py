@@ -12,7 +12,7 @@ def content_hash(text: str, **metadata) -> str:
 
 # Columns that hold lists or objects: stored as JSON text.
 JSON_COLUMNS = ("grouped_questions", "attachments", "linked_statements", "raw", "params", "witnesses",
-                "name_history", "relevance", "aliases", "questions")
+                "name_history", "relevance", "aliases", "questions", "organisations")
 
 
 def save_document(db, *, source: str, source_id, text: str, part=None, **fields) -> None:

@@ -84,6 +84,14 @@ TABLES: dict[str, dict] = {
         },
         pk="id",
     ),
+    "govuk": dict(
+        # GOV.UK content items: `id` is the page's base_path; `owner` the publishing organisation.
+        columns={"id": str, "url": str, "content_id": str, "locale": str, "title": str, "description": str,
+                 "document_type": str, "schema_name": str, "date": str, "first_published_at": str,
+                 "public_updated_at": str, "organisations": str, "owner": str, "speaker": str, "role": str,
+                 "location": str, "government_name": str, "political": int, "withdrawn": int, "body_html": str},
+        pk="id",
+    ),
     "hansard": dict(
         # ParlParse (TheyWorkForYou) written answers and statements: `id` is ParlParse's.
         columns={"id": str, "kind": str, "house": str, "date": str, "department": str, "heading": str,
@@ -183,6 +191,7 @@ FTS = {
     "mentions": ["sentence", "action", "owner"],
     "written_questions": ["heading", "question_text"],
     "hansard": ["heading", "department", "speaker"],
+    "govuk": ["title", "description", "owner", "speaker"],
     "recommendations": ["text", "response_text"],
     "articles": ["title", "text"],
 }

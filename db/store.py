@@ -16,6 +16,7 @@ from common.dates import now_iso
 from common.text import html_to_text
 from db.committees import COMMITTEE_SAVERS
 from db.documents import encode_json, save_document
+from db.govuk import GOVUK_SAVERS
 from db.hansard import HANSARD_SAVERS
 from db.press import PRESS_SAVERS
 
@@ -194,4 +195,5 @@ _SAVERS = {
     **COMMITTEE_SAVERS,
     **PRESS_SAVERS,
     **HANSARD_SAVERS,
+    **GOVUK_SAVERS,
 }

@@ -29,19 +29,25 @@ def decode_document(payload: dict) -> bytes:
         raise DocumentError(f"document data is not base64: {exc}") from None
 
 
-def pdf_text(content: bytes) -> str:
-    """Text of a PDF (pypdf); raises DocumentError for a file that will not parse."""
+def pdf_pages(content: bytes) -> list[str]:
+    """Text of each page of a PDF (pypdf); raises DocumentError for a file that will not parse."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(content))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(f"PDF will not parse: {exc}") from None
-    if not text.strip():
+    if not any(page.strip() for page in pages):
         raise DocumentError("PDF has no extractable text (scanned?)")
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    return pages
+
+
+def pdf_text(content: bytes) -> str:
+    """Text of a PDF, one line a line, without its page furniture (running headers, page numbers)."""
+    from spiders.transcript_pdf import strip_furniture
+
+    return "\n".join(strip_furniture(pdf_pages(content)))
 
 
 @dataclass

@@ -3,7 +3,8 @@
     commitments crawl committee-evidence --committee 407 --since 2019-09-01 --until 2020-12-31
 
 Committees (with their name history), oral evidence sessions with their
-witnesses and transcript turns, written evidence (HTML, or PDF when that is all
+witnesses and transcript turns (HTML, or the PDF when the HTML is missing or
+unreadable), written evidence (HTML, or PDF when that is all
 there is), and publications: reports with their recommendations, government
 responses split into per-recommendation sections.
 """
@@ -16,9 +17,10 @@ from common.gazetteer import gazetteer
 from spiders.base import SourceSpider, failure_reason
 from spiders.committee_documents import (
     DocumentError, decode_document, document_text, is_member, parse_government_response,
-    parse_recommendations, parse_transcript,
+    parse_recommendations, parse_transcript, pdf_pages,
 )
 from spiders.items import Committee, OralEvidenceSession, Publication, WrittenEvidence
+from spiders.transcript_pdf import parse_pdf_transcript
 from common.dates import check_window, iso_date
 
 PUBLIC = "https://committees.parliament.uk"
@@ -86,19 +88,38 @@ def parse_session(item: dict, api_root: str = "") -> OralEvidenceSession:
     )
 
 
-def attribute_turns(turns, witnesses: list[dict]) -> list[dict]:
-    """Give each turn its speaker's role and body: witnesses by name, members as members."""
+def _surname(name: str) -> str:
+    return name.split()[-1].lower() if name and name.split() else ""
+
+
+def _witness_for(speaker: str, witnesses: list[dict]) -> dict | None:
+    """The witness a label names: by full name, else by surname ('Mr Vaizey' is Ed Vaizey)."""
+    named = [w for w in witnesses if w.get("name")]
+    return (next((w for w in named if w["name"] == speaker), None)
+            or next((w for w in named if _surname(w["name"]) == _surname(speaker)), None))
+
+
+def attribute_turns(turns, witnesses: list[dict], members: list[str] = ()) -> list[dict]:
+    """Give each turn its speaker's person, role and body: witnesses by name, members (by
+    title, or named among the members present) as members, who make no government commitments."""
+    member_surnames = {_surname(m) for m in members}
     out = []
     for turn in turns:
-        witness = next((w for w in witnesses if w["name"] and (
-            w["name"] == turn.speaker or w["name"].split()[-1] == turn.speaker.split()[-1])), None)
+        witness = _witness_for(turn.speaker, witnesses)
         if witness:
-            role, body, government = witness["role"], witness["body"], witness["government"]
+            person, role, body, government = witness["name"], witness["role"], witness["body"], witness["government"]
         else:
-            role, body, government = ("Member" if is_member(turn.speaker) else None), None, False
-        out.append({"number": turn.number, "question": turn.question, "speaker": turn.speaker,
+            member = is_member(turn.speaker) or _surname(turn.speaker) in member_surnames
+            person, role, body, government = turn.speaker, ("Member" if member else None), None, False
+        out.append({"number": turn.number, "question": turn.question, "speaker": turn.speaker, "person": person,
                     "role": role, "body": body, "government": government, "text": turn.text})
     return out
+
+
+def merge_witnesses(listed: list[dict], from_transcript: list[dict]) -> list[dict]:
+    """The API's witnesses, and those only the transcript's headings name."""
+    surnames = {_surname(w["name"]) for w in listed if w.get("name")}
+    return listed + [w for w in from_transcript if _surname(w["name"]) not in surnames]
 
 
 def parse_submission(item: dict, api_root: str = "") -> WrittenEvidence:
@@ -202,7 +223,7 @@ class CommitteeEvidenceSpider(SourceSpider):
             yield rejection
             return
         yield self.document_request(f"/api/OralEvidence/{session.id}/Document/Html", self.parse_transcript,
-                                    self.transcript_failed, session=session)
+                                    self.transcript_html_failed, session=session)
 
     def document_request(self, path, callback, errback, **cb_kwargs) -> scrapy.Request:
         return scrapy.Request(f"{self.api_root}{path}", callback=callback, errback=errback, cb_kwargs=cb_kwargs)
@@ -212,8 +233,39 @@ class CommitteeEvidenceSpider(SourceSpider):
             markup = decode_document(json.loads(response.text)).decode("utf-8", errors="replace")
             session.turns = attribute_turns(parse_transcript(markup), session.witnesses)
         except (ValueError, DocumentError) as exc:
-            yield self.reject(response.url, f"transcript unreadable: {exc}", response.text[:1000], session.id)
-            session.transcript_status = f"unreadable: {exc}"
+            # Older transcripts are published as PDF only: the PDF may be readable.
+            yield self.transcript_pdf_request(session, f"unreadable: {exc}", response.text[:1000])
+            return
+        yield session
+
+    def transcript_html_failed(self, failure):
+        yield self.transcript_pdf_request(failure.request.cb_kwargs["session"],
+                                          f"unavailable: {failure_reason(failure)}", "")
+
+    def transcript_pdf_request(self, session, html_problem: str, excerpt: str) -> scrapy.Request:
+        return self.document_request(f"/api/OralEvidence/{session.id}/Document/Pdf", self.parse_transcript_pdf,
+                                     self.transcript_pdf_failed, session=session, html_problem=html_problem,
+                                     excerpt=excerpt)
+
+    def parse_transcript_pdf(self, response, session, html_problem, excerpt):
+        try:
+            transcript = parse_pdf_transcript(pdf_pages(decode_document(json.loads(response.text))))
+        except (ValueError, DocumentError) as exc:
+            yield self.reject(response.url, f"transcript {html_problem}; PDF unreadable: {exc}", excerpt, session.id)
+            session.transcript_status = html_problem if html_problem.startswith("unreadable") else f"unreadable: {exc}"
+            yield session
+            return
+        session.witnesses = merge_witnesses(session.witnesses, transcript.witnesses)
+        session.turns = attribute_turns(transcript.turns, session.witnesses, transcript.members)
+        yield session
+
+    def transcript_pdf_failed(self, failure):
+        """Neither the HTML nor the PDF could be had: the session is kept, with the HTML's problem."""
+        kwargs = failure.request.cb_kwargs
+        session, html_problem = kwargs["session"], kwargs["html_problem"]
+        session.transcript_status = html_problem
+        yield self.reject(failure.request.url, f"transcript {html_problem}; no PDF ({failure_reason(failure)})",
+                          kwargs["excerpt"], session.id)
         yield session
 
     def document_lost(self, failure, key: str, status_field: str, what: str):
@@ -222,9 +274,6 @@ class CommitteeEvidenceSpider(SourceSpider):
         setattr(record, status_field, f"unavailable: {failure_reason(failure)}")
         yield self.reject(failure.request.url, f"{what} {getattr(record, status_field)}", "", record.id)
         yield record
-
-    def transcript_failed(self, failure):
-        yield from self.document_lost(failure, "session", "transcript_status", "transcript")
 
     # -- written evidence ---------------------------------------------------
 

@@ -17,6 +17,25 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true",
+                     help="also run the tests marked slow (whole real months: minutes, not seconds)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: minutes, not seconds; skipped unless --run-slow or -m slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    # `make test` stays quick: slow tests run when asked for, by option or by `-m slow`.
+    if config.getoption("--run-slow") or "slow" in (config.getoption("-m") or "").replace("not slow", ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 def file_response(path: Path, url: str, **meta) -> TextResponse:
     """A saved API response as the Scrapy response a spider callback receives."""
     request = Request(url, meta=meta)

@@ -6,7 +6,10 @@ Skipped, with the reason, where ../shared is not beside the checkout.
 import collections
 import json
 
+import pytest
 import sqlite_utils
+
+from common.text import html_to_text
 
 from spiders.written_questions import parse_question
 from tests.conftest import StaticApi, run_cli, shared_file
@@ -58,11 +61,26 @@ def real_month(month: str) -> tuple[list[dict], dict[str, dict]]:
     return values, full
 
 
-def test_real_month_questions_cut_at_255_without_a_mark_are_completed_from_their_detail(db_path):
-    values, full = real_month("2023-12")
-    # the questions whose full text was recorded: the list cut every one of them (255 characters, no "...")
+# Each month whole is slow (hundreds of detail fetches): a sample of each runs by default.
+MONTH_SAMPLE = 40
+
+
+@pytest.mark.parametrize("month, cut_at_255, sample", [
+    pytest.param("2023-12", 840, None, marks=pytest.mark.slow, id="2023-12-whole"),
+    pytest.param("2024-07", 513, None, marks=pytest.mark.slow, id="2024-07-whole"),
+    pytest.param("2023-12", 840, MONTH_SAMPLE, id="2023-12-sample"),
+    pytest.param("2024-07", 513, MONTH_SAMPLE, id="2024-07-sample"),
+])
+def test_real_month_questions_cut_at_255_without_a_mark_are_completed_from_their_detail(db_path, month, cut_at_255,
+                                                                                          sample):
+    values, full = real_month(month)
+    # the questions whose full text was recorded: the list cut almost every one of them
+    # (255 characters, no "..."); July 2024 adds 5 whole questions whose answers were recorded
     listed = [v for v in values if str(v["id"]) in full]
-    assert len(listed) == 840 and all(len(v["questionText"]) == 255 for v in listed)
+    assert len(listed) == len(full) and sum(len(v["questionText"]) == 255 for v in listed) == cut_at_255
+    if sample:
+        # every n-th, so that the sample spans the month and keeps the uncut ones' kind
+        listed = listed[::len(listed) // sample]
     routes = {"/api/writtenquestions/questions": json.dumps(
         {"totalResults": len(listed), "results": [{"value": v, "links": []} for v in listed]}).encode()}
     for v in listed:
@@ -70,18 +88,27 @@ def test_real_month_questions_cut_at_255_without_a_mark_are_completed_from_their
         detail = {**v, "questionText": whole["question_text"], "answerText": whole["answer_text"] or v["answerText"]}
         routes[f"/api/writtenquestions/questions/{v['id']}"] = json.dumps({"value": detail, "links": []}).encode()
     with StaticApi(routes) as api:
-        run_cli("crawl", "written-questions", "--since", "2023-12-01", "--until", "2024-06-30", "--api-url", api.url,
+        run_cli("crawl", "written-questions", "--since", month + "-01", "--until", "2024-12-31", "--api-url", api.url,
                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=False", "-s", "LOG_LEVEL=WARNING",
                 "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", db=db_path)
-    rows = {r["id"]: r for r in sqlite_utils.Database(db_path)["written_questions"].rows}
-    assert len(rows) == 840
+    database = sqlite_utils.Database(db_path)
+    rows = {r["id"]: r for r in database["written_questions"].rows}
+    assert len(rows) == len(listed) and database["rejections"].count == 0
     # most were really cut; the rest are exactly 255 characters long, which only the detail can tell
-    assert sum(len(full[str(v["id"])]["question_text"]) > 255 for v in listed) > 800
+    assert sum(len(full[str(v["id"])]["question_text"]) > 255 for v in listed) > 0.9 * len(listed)
+    fetched = {int(p.split("?")[0].rsplit("/", 1)[1]) for p in api.requests if p.startswith("/api/writtenquestions/questions/")}
+    assert fetched == {v["id"] for v in listed if len(v["questionText"]) >= 255 or v["answerText"].endswith("...")}
+    documents = {d["source_id"]: d for d in database.query("select * from documents where source = 'written_question'")}
     for v in listed:
-        whole = full[str(v["id"])]
-        assert rows[v["id"]]["question_text"] == whole["question_text"]
+        whole, row = full[str(v["id"])], rows[v["id"]]
+        assert row["question_text"] == whole["question_text"] and not row["question_truncated"]
         if whole["answer_text"]:
-            assert rows[v["id"]]["answer_html"] == whole["answer_text"]
+            assert not row["answer_truncated"]
+            # a fetched detail gives the answer's HTML as recorded; a list answer that was not cut is its text
+            if v["id"] in fetched:
+                assert row["answer_html"] == whole["answer_text"]
+            assert html_to_text(row["answer_html"]) == html_to_text(whole["answer_text"])
+            assert documents[str(v["id"])]["text"] == html_to_text(whole["answer_text"])
 
 
 def test_real_detail_parses():
@@ -122,3 +149,38 @@ def test_seed_article_diginomica_gives_the_election_cell_as_hedged():
     cell = [m for m in mentions if "used again" in m["sentence"] or "will again be used" in m["sentence"]]
     assert cell and cell[0]["owner"] == "Cabinet Office" and cell[0]["person"] == "Natalie Bodek"
     assert not [m for m in mentions if m["sentence"].startswith("Main content")]
+
+
+def test_real_written_statements_list_every_statement_stored_with_its_fields(db_path):
+    path = shared_file("real/clquestions-writtenstatements-list-made-2021-02-01.json")
+    expected = [r["value"] for r in json.loads(path.read_bytes())["results"]]
+    # The list cut every text to 258 characters and their details were not recorded: each
+    # detail is asked for, fails, and the statement is kept with its cut text, flagged.
+    with StaticApi({"/api/writtenstatements/statements": path.read_bytes()}) as api:
+        run_cli("crawl", "written-statements", "--since", "2021-02-01", "--until", "2021-02-01",
+                         "--api-url", api.url, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0",
+                         "-s", "ROBOTSTXT_OBEY=False", "-s", "LOG_LEVEL=ERROR", db=db_path)
+    database = sqlite_utils.Database(db_path)
+    rows = {r["id"]: r for r in database["written_statements"].rows}
+    documents = {d["source_id"]: d for d in database.query("select * from documents where source = 'written_statement'")}
+    assert len(expected) == len(rows) == len(documents) == 10
+    assert collections.Counter(r["house"] for r in rows.values()) == {"Commons": 5, "Lords": 5}
+    details = {p.split("?")[0] for p in api.requests if p.startswith("/api/writtenstatements/statements/")}
+    assert details == {f"/api/writtenstatements/statements/{v['id']}" for v in expected}
+    for value in expected:
+        row, document = rows[value["id"]], documents[str(value["id"])]
+        assert (row["uin"], row["house"], row["title"], row["date_made"]) == (
+            value["uin"], value["house"], value["title"], "2021-02-01")
+        assert (row["member_id"], row["member_role"]) == (value["member"]["id"], value["memberRole"])
+        assert (row["answering_body_id"], row["answering_body"]) == (value["answeringBodyId"], value["answeringBodyName"])
+        assert row["text_html"] == value["text"] and row["text_truncated"] == 1 and len(value["text"]) == 258
+        assert row["url"] == f"https://questions-statements.parliament.uk/written-statements/detail/2021-02-01/{value['uin']}"
+        assert (document["person"], document["person_id"]) == (value["member"]["name"], value["member"]["id"])
+        assert (document["body"], document["date"], document["house"]) == (value["answeringBodyName"], "2021-02-01",
+                                                                          value["house"])
+        assert document["text"] == value["text"] and document["text_truncated"] == 1 and document["government"] == 1
+    members = {m["id"]: m for m in database["members"].rows}
+    assert members[4876]["name"] == "Lord Grimstone of Boscobel" and members[4876]["member_from"] == "Life peer"
+    # one stored reason per statement whose detail could not be had
+    reasons = [r["reason"] for r in database.query("select reason from rejections where source = 'written_statement'")]
+    assert len(reasons) == 10 and all(r.startswith("detail unavailable (HTTP 404)") for r in reasons)
