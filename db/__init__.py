@@ -6,13 +6,14 @@ Every stage calls these functions with a `Database`; none runs its own SQL.
 from db.connection import StoreNotFound, open_db, read_db
 from db.crawl_runs import finish_run, last_finished_run, start_run
 from db.extraction import pending_documents, replace_commitments, save_mentions, tracked_mentions
-from db.queries import (commitments_with_mentions, earliest_trackable_commitments, mentions, press_context,
-                        table_counts)
+from db.queries import (answering_bodies, commitments_with_mentions, earliest_trackable_commitments, mentions,
+                        press_context, table_counts)
 from db.schema import ensure_db_shape
 from db.store import save_records, save_rejection
 
 __all__ = [
-    "StoreNotFound", "commitments_with_mentions", "earliest_trackable_commitments", "ensure_db_shape",
+    "StoreNotFound", "answering_bodies", "commitments_with_mentions", "earliest_trackable_commitments",
+    "ensure_db_shape",
     "finish_run", "last_finished_run", "mentions", "open_db", "pending_documents", "press_context", "read_db",
     "replace_commitments", "save_mentions", "save_records", "save_rejection", "start_run", "table_counts",
     "tracked_mentions",
