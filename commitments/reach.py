@@ -20,7 +20,10 @@ class Unreachable(Exception):
 
 def check_reachable(url: str, timeout: float = DEFAULT_TIMEOUT) -> None:
     """Open (and close) one connection to the host of `url`, or to the proxy Scrapy
-    would use for it; raise Unreachable with the reason in words."""
+    would use for it; raise Unreachable with the reason in words. A timeout of 0 skips
+    the check (a network where only Scrapy's own route works)."""
+    if timeout <= 0:
+        return
     parts = urlsplit(url)
     try:
         port = parts.port

@@ -52,8 +52,9 @@ LOGSTATS_INTERVAL = 30.0
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # `commitments crawl`: seconds to wait for the API's host before saying it cannot
-# be reached (commitments/reach.py), and seconds between two progress lines (0:
-# redrawn every half second on a terminal, a line every 30 s in a log file).
+# be reached (commitments/reach.py; 0 skips the check), and seconds between two
+# progress lines (0: redrawn every half second on a terminal, a line every 30 s
+# in a log file).
 REACH_TIMEOUT = 10.0
 PROGRESS_INTERVAL = 0
 FEED_EXPORT_ENCODING = "utf-8"
