@@ -27,11 +27,12 @@ def cli(ctx, db_path, overrides):
     """Track the commitments the UK Government makes to Parliament.
 
     \b
-    Typical run:
+    Example (a typical run):
       commitments crawl written-questions --since 2021-02-01 --until 2021-02-07
       commitments extract
       commitments status "digital imprints"
       commitments serve
+    Every command's --help has an example of its own.
     """
     ctx.obj = {"db_path": db_path, "overrides": overrides}
 
@@ -57,7 +58,30 @@ def _read(ctx):
 
 @cli.group()
 def crawl():
-    """Collect source records into the store (Scrapy spiders)."""
+    """Collect source records into the store (Scrapy spiders).
+
+    A crawl shows a progress line and ends with a summary (records stored,
+    rejections and their first reasons, where the store is); -v gives Scrapy's
+    own log instead, --quiet prints only errors. An API that cannot be reached
+    stops the crawl at once with one line.
+
+    \b
+    Example:
+      commitments crawl written-questions --since 2021-02-01 --until 2021-02-07
+    """
+
+
+def _output_options(fn):
+    """-v / --quiet: how much a crawl prints (commitments/progress.py)."""
+    fn = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")(fn)
+    return click.option("-v", "--verbose", count=True,
+                        help="Scrapy's own log instead of the progress line (-vv: debug).")(fn)
+
+
+def _output_mode(verbose: int, quiet: bool) -> str:
+    if verbose and quiet:
+        raise click.UsageError("-v/--verbose and -q/--quiet exclude each other")
+    return "verbose" if verbose else "quiet" if quiet else "progress"
 
 
 def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
@@ -71,7 +95,7 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
             options += [
                 click.option("--house", type=click.Choice(["Commons", "Lords", "Bicameral"]), help="Only this House."),
                 click.option("--answering-body", "answering_bodies", multiple=True, type=int,
-                             help="Only this answering body (API id; repeatable)."),
+                             help="Only this answering body (API id, listed by `commitments bodies`; repeatable)."),
                 click.option("--search", "search_term", help="Only records matching this search term."),
             ]
         options += [
@@ -83,45 +107,61 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
         if len(date_choices) > 1:
             options.append(click.option("--date-field", type=click.Choice(date_choices), default=date_choices[0],
                                         show_default=True, help="Which date the window applies to."))
+        fn = _output_options(fn)  # listed last in --help
         for option in reversed(options):
             fn = option(fn)
         return fn
     return decorate
 
 
-def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, **spider_args):
-    from commitments.crawl import SPIDERS, CrawlError, incremental_since, parse_setting_pairs, run_crawl
+def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, verbose, quiet, **spider_args):
+    from commitments.crawl import SPIDERS, CrawlError, incremental_since, parse_setting_pairs
     from common.dates import check_window
     from spiders.date_fields import incremental_date_field
 
     spider, api_setting = SPIDERS[command]
     db_path = ctx.obj["db_path"]
+    output = _output_mode(verbose, quiet)
     try:
         since, until = check_window(since, until, ("--since", "--until"))
         if since is None:
             since = incremental_since(db_path, spider)
             if incremental_date_field(spider):
                 spider_args["date_field"] = incremental_date_field(spider)
-            click.echo(f"Incremental crawl: what is new or changed since {since}", err=True)
+            if output != "quiet":
+                click.echo(f"Incremental crawl: what is new or changed since {since}", err=True)
         overrides = parse_setting_pairs(settings)
     except (CrawlError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     args = {"since": since, "until": until, **spider_args}
-    stats = run_crawl(spider, args, db_path=db_path, api_url=api_url, api_setting=api_setting,
-                      settings=overrides, job_dir=job_dir)
-    _report_crawl(spider, stats, db_path)
+    _crawl_and_report(spider, args, db_path=db_path, api_url=api_url, api_setting=api_setting,
+                      settings=overrides, job_dir=job_dir, output=output, verbosity=verbose)
 
 
-def _report_crawl(spider: str, stats: dict, db_path: str) -> None:
-    """One line on what the crawl stored (the store's own counts); exit 1 when the run is
-    not complete: stopped early, lost list pages, or records the store refused."""
+def _crawl_and_report(spider: str, args: dict, **options) -> None:
+    """Run the crawl; an API that cannot be reached is one line and exit 1, before any crawling."""
+    from commitments.crawl import run_crawl
+    from commitments.reach import Unreachable
+
+    try:
+        stats = run_crawl(spider, args, **options)
+    except Unreachable as exc:
+        raise click.ClickException(str(exc)) from None
+    _report_crawl(spider, stats, options["db_path"], options["output"])
+
+
+def _report_crawl(spider: str, stats: dict, db_path: str, output: str = "progress") -> None:
+    """A summary of what the crawl stored (the store's own counts); exit 1 when the run is
+    not complete: stopped early, lost list pages, or records the store refused. --quiet
+    prints it only then."""
+    from commitments.progress import summary
+
     status = stats.get("store/status") or stats.get("finish_reason")
-    stored, rejected = stats.get("store/stored", 0), stats.get("store/rejected", 0)
     lost = sum(v for k, v in stats.items() if k.endswith("/lost_list_pages"))
     refused = stats.get("store/refused", 0)
-    requests = stats.get("downloader/request_count", 0)
-    click.echo(f"{spider}: {status}; {stored} records stored, {rejected} rejections, {requests} requests -> {db_path}",
-               err=True)
+    complete = status == "finished" and not (lost or refused)
+    if output != "quiet" or not complete:
+        click.echo("\n".join(summary(spider, stats, db_path)), err=True)
     if lost or refused:
         click.secho(f"{lost} list page(s) could not be read and {refused} record(s) could not be stored (see the "
                     "rejections table): this run is incomplete, and incremental runs will not start from it.",
@@ -181,8 +221,9 @@ def crawl_committee_evidence(ctx, committees, **options):
 @click.option("--refresh", is_flag=True, help="Fetch articles again even when already stored.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable).")
 @click.option("--job-dir", help="Resumable job directory.")
+@_output_options
 @click.pass_context
-def crawl_press(ctx, feeds, refresh, settings, job_dir):
+def crawl_press(ctx, feeds, refresh, settings, job_dir, verbose, quiet):
     """Press coverage: articles listed by RSS/Atom feeds, with their text, metadata and quotes.
 
     \b
@@ -191,18 +232,18 @@ def crawl_press(ctx, feeds, refresh, settings, job_dir):
     Articles already stored are not fetched again (use --refresh); a page that
     is not an article is skipped and logged in the rejections table.
     """
-    from commitments.crawl import CrawlError, parse_setting_pairs, run_crawl
+    from commitments.crawl import CrawlError, parse_setting_pairs
     from spiders.press import load_feeds
 
+    output = _output_mode(verbose, quiet)
     try:
         load_feeds(feeds)  # a bad feeds file is a usage error, before any crawl starts
         overrides = parse_setting_pairs(settings)
     except (CrawlError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     args = {"feeds": str(Path(feeds).resolve()) if feeds else None, "refresh": "true" if refresh else None}
-    stats = run_crawl("press", args, db_path=ctx.obj["db_path"], api_url=None, api_setting=None,
-                      settings=overrides, job_dir=job_dir)
-    _report_crawl("press", stats, ctx.obj["db_path"])
+    _crawl_and_report("press", args, db_path=ctx.obj["db_path"], api_url=None, api_setting=None,
+                      settings=overrides, job_dir=job_dir, output=output, verbosity=verbose)
 
 
 # -- store -------------------------------------------------------------------
@@ -319,6 +360,43 @@ def load_govuk(ctx, paths):
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print them as a JSON list.")
+@click.pass_context
+def bodies(ctx, as_json):
+    """List the answering bodies and their API ids (for crawl --answering-body).
+
+    The bodies are those seen in the store, each with how many written
+    questions and statements it answered.
+
+    \b
+    Example:
+      commitments bodies
+      commitments crawl written-questions --since 2021-02-01 --answering-body 53
+    Former names of a renamed body are shown after its name. The list grows
+    with what is crawled: a first crawl of a few days shows most departments.
+    """
+    import db
+
+    found = db.answering_bodies(_read(ctx))
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No answering bodies in the store yet: crawl a few days of written questions first, e.g.\n"
+                   "  commitments crawl written-questions --since 2021-02-01 --until 2021-02-05", err=True)
+        return
+    def name(body):
+        formerly = f" (formerly {'; '.join(body['aliases'])})" if body["aliases"] else ""
+        return (body["name"] or "(no name)") + formerly
+
+    rows = [(str(b["id"]), name(b), str(b["written_questions"]), str(b["written_statements"])) for b in found]
+    header = ("id", "name", "questions", "statements")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    for row in [header, *rows]:
+        click.echo(f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}".rstrip())
+
+
 # -- extract -----------------------------------------------------------------
 
 @cli.command()
@@ -364,7 +442,12 @@ def extract(ctx, force, model, processes, as_of):
 
 @cli.group()
 def export():
-    """Export from the store."""
+    """Export from the store.
+
+    \b
+    Example:
+      commitments export mentions > mentions.jsonl
+    """
 
 
 @export.command("mentions")
@@ -507,6 +590,10 @@ def demo(ctx, site_dir):
     Starts a local server that answers like the Parliament APIs, crawls it with
     the real spiders, extracts, builds the site, and says where to look.
     The demo's database is data/demo/commitments.db unless --db is given.
+
+    \b
+    Example:
+      commitments demo --site data/demo/site
     """
     from commitments.demo.run import run_demo
 

@@ -56,13 +56,24 @@ def default_job_dir(db_path: str, spider: str, args: dict) -> str:
 
 
 def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | None, api_setting: str,
-              settings: dict[str, str], job_dir: str | None) -> dict:
-    """Crawl in this process (Twisted's reactor runs once per process) and return the run's stats."""
+              settings: dict[str, str], job_dir: str | None, output: str = "progress", verbosity: int = 1) -> dict:
+    """Crawl in this process (Twisted's reactor runs once per process) and return the run's stats.
+
+    `output` is how the crawl shows itself (commitments.progress.MODES). Raises
+    reach.Unreachable, before anything is crawled or stored, when the API's host
+    does not answer.
+    """
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from commitments import progress, reach
+
     project = get_project_settings()
+    for name, value in progress.output_settings(output, verbosity).items():
+        if name == "EXTENSIONS":
+            value = {**project.getdict("EXTENSIONS"), **value}
+        project.set(name, value, priority="cmdline")
     project.set("COMMITMENTS_DB", db_path, priority="cmdline")
     if api_url and api_setting:
         project.set(api_setting, api_url, priority="cmdline")
@@ -71,6 +82,8 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
     project.set("JOBDIR", job_dir, priority="cmdline")
     for name, value in settings.items():
         project.set(name, value, priority="cmdline")
+    if api_setting:
+        reach.check_reachable(project.get(api_setting), project.getfloat("REACH_TIMEOUT", reach.DEFAULT_TIMEOUT))
 
     process = CrawlerProcess(project)
     crawler = process.create_crawler(spider)

@@ -49,6 +49,28 @@ def earliest_trackable_commitments(db: sqlite_utils.Database, limit: int) -> lis
         "order by first_made limit ?", [limit]))
 
 
+def answering_bodies(db: sqlite_utils.Database) -> list[dict]:
+    """The answering bodies seen in the store, by name: their API id (what `--answering-body`
+    takes), former names, and how many written questions and statements each answered."""
+    tables = set(db.table_names())
+    if not {"bodies", "written_questions", "written_statements"} <= tables:
+        return []  # a store from before these tables: nothing crawled to list
+    rows = db.query(
+        """with counts as (
+               select answering_body_id as id, count(*) as questions, 0 as statements
+               from written_questions where answering_body_id is not null group by answering_body_id
+               union all
+               select answering_body_id, 0, count(*)
+               from written_statements where answering_body_id is not null group by answering_body_id),
+           ids as (select id from bodies union select id from counts)
+           select ids.id, b.name, b.aliases,
+                  coalesce(sum(c.questions), 0) as written_questions,
+                  coalesce(sum(c.statements), 0) as written_statements
+           from ids left join bodies b on b.id = ids.id left join counts c on c.id = ids.id
+           group by ids.id order by b.name is null, b.name collate nocase, ids.id""")
+    return [{**row, "aliases": json.loads(row["aliases"] or "[]")} for row in rows]
+
+
 def press_context(db: sqlite_utils.Database) -> tuple[set[str], list[str], list[str]]:
     """What the press spider needs to know from the store: (every address an article was
     reached by, answering ministers' names, trackable commitment actions)."""

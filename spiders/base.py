@@ -48,6 +48,8 @@ class SourceSpider(scrapy.Spider):
             if total is not None and skip + self.page_size < total:
                 yield self.page_request(url, params, skip + self.page_size, total, **context)
             return
+        if skip == 0:
+            self.list_total_known(total)
         for item in items:
             yield from self.handle_item(item, response.url, **context)
         # Page on while the total says there is more, or while pages come back full
@@ -67,6 +69,9 @@ class SourceSpider(scrapy.Spider):
 
     def handle_item(self, item, page_url: str, **context):
         raise NotImplementedError
+
+    def list_total_known(self, total: int):
+        """A list's first page says how many entries it has (`totalResults`)."""
 
     @property
     def api_root(self) -> str:

@@ -53,5 +53,15 @@ API_PAGE_SIZE = 100
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0
+# No console into the crawling process: the telnet console prints its password
+# in the log and listens on a port; the remote-control server runs code sent to it.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# `commitments crawl`: seconds to wait for the API's host before saying it cannot
+# be reached (commitments/reach.py; 0 skips the check), and seconds between two
+# progress lines (0: redrawn every half second on a terminal, a line every 30 s
+# in a log file).
+REACH_TIMEOUT = 10.0
+PROGRESS_INTERVAL = 0
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -76,15 +76,6 @@ def test_a_malformed_page_is_logged_and_the_rest_stored(db_path):
     assert [r["status"] for r in database["crawl_runs"].rows] == ["incomplete"]
 
 
-def test_an_unreachable_api_is_an_incomplete_run(db_path):
-    result = run_cli("crawl", "written-questions", "--since", "2021-02-01", "--api-url", "http://127.0.0.1:9",
-                     *FAST, "-s", "RETRY_TIMES=1", db=db_path, check=False)
-    assert result.returncode == 1
-    database = sqlite_utils.Database(db_path)
-    assert "list page unavailable" in next(iter(database["rejections"].rows))["reason"]
-    assert [r["status"] for r in database["crawl_runs"].rows] == ["incomplete"]
-
-
 def test_a_missing_detail_keeps_the_cut_answer_flagged(db_path):
     with RecordedApi() as api:
         api.queue_fault(r"^/api/writtenquestions/questions/9100003", 404)

@@ -31,18 +31,19 @@ def run_demo(db_path: str, site_dir: Path) -> None:
 
     with RecordedApi() as api:
         click.secho(f"Demo API answering on {api.url} (loopback only)", fg="cyan", err=True)
-        quiet = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+        # Each crawl prints its progress line and summary (commitments/progress.py).
+        fast = ["-s", "AUTOTHROTTLE_ENABLED=False"]
         for source in ("written-questions", "written-statements", "committee-evidence"):
             click.secho(f"Crawling {source} ...", fg="cyan", err=True)
             # Each crawl in its own process: Twisted's reactor starts once per process.
             subprocess.run(base + ["crawl", source, "--since", DEMO_WINDOW[0], "--until", DEMO_WINDOW[1],
-                                   "--api-url", api.url, *quiet], check=True)
+                                   "--api-url", api.url, *fast], check=True)
         click.secho("Crawling press feeds ...", fg="cyan", err=True)
         feeds = db_file.parent / "demo-feeds.toml"
         feeds.write_text(demo_feeds(api))
         # The demo's index page is no article: its skip is a logged rejection, so
         # the press crawl still finishes cleanly.
-        subprocess.run(base + ["crawl", "press", "--feeds", str(feeds), *quiet], check=True)
+        subprocess.run(base + ["crawl", "press", "--feeds", str(feeds), *fast], check=True)
     click.secho("Extracting commitments ...", fg="cyan", err=True)
     subprocess.run(base + ["extract"], check=True)
     subprocess.run(base + ["build-site", "--out", str(site_dir)], check=True)
