@@ -333,8 +333,9 @@ def load_govuk(ctx, paths):
 
     \b
     Example:
-      curl -s https://www.gov.uk/api/content/government/speeches/some-statement > item.json
       commitments load-govuk item.json items/
+    where item.json came from, e.g.,
+      curl -s https://www.gov.uk/api/content/government/speeches/some-statement
     Each is stored as a government document owned by its publishing organisation.
     A file that is not JSON or not a content item with a body becomes a rejection;
     the other files are stored, and the exit status is 1.
