@@ -505,9 +505,12 @@ def extract_text(file, owner, speaker, date, model):
               show_default="the project's corrections", help="Label corrections to GOLD, keyed by qid and sentence_index.")
 @click.option("--errors", "errors_path", type=click.Path(dir_okay=False),
               help="Write every disagreement here (JSON Lines). Never for the test split.")
+@click.option("--grouping", is_flag=True,
+              help="Score the tracker's grouping instead: pairwise precision and recall on the labelled "
+                   "mention pairs (extract/gold/pairs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--model", default=None, help="spaCy model.")
-def evaluate(gold, split, corrections, errors_path, as_json, model):
+def evaluate(gold, split, corrections, errors_path, grouping, as_json, model):
     """Score the extractor: precision, recall and F1 for trackable commitments
     (firm + conditional), kind and owner accuracy, and the confusions.
 
@@ -521,15 +524,27 @@ def evaluate(gold, split, corrections, errors_path, as_json, model):
       commitments evaluate
       commitments evaluate --split dev --errors dev-errors.jsonl
       commitments evaluate ../shared/gold/dev-written-answers-2021-02-01.jsonl
+      commitments evaluate --grouping
     """
     from extract import evaluate as ev
 
+    if errors_path and split != "dev" and not gold:
+        raise click.UsageError("--errors needs --split dev: the test split's errors stay unread")
+    if grouping:
+        from extract import evaluate_pairs
+
+        folder = resources.labelled_corpus() / "pairs"
+        named = {name: evaluate_pairs.evaluate_grouping(folder, name) for name in ([split] if split else ["dev", "test"])}
+        if errors_path:
+            (scores,) = named.values()
+            Path(errors_path).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in scores.errors))
+        click.echo(json.dumps({n: s.as_dict() for n, s in named.items()}, indent=2) if as_json
+                   else evaluate_pairs.format_grouping(named))
+        return
     if gold:
         named = {Path(gold).name: ev.evaluate(ev.load_gold(Path(gold), Path(corrections) if corrections else None),
                                               model=model)}
     else:
-        if errors_path and split != "dev":
-            raise click.UsageError("--errors needs --split dev: the test split's errors stay unread")
         corpus = resources.labelled_corpus()
         named = {name: ev.score(ev.load_corpus(corpus, name), model=model) for name in ([split] if split else ["dev", "test"])}
     if errors_path:

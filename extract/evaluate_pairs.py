@@ -137,3 +137,30 @@ def grouping_from_groups(groups: Iterable[Iterable[str]]) -> Callable[[dict, dic
         return a is not None and a == b
 
     return grouped
+
+
+def tracker_grouping(units: Iterable[dict]) -> Callable[[dict, dict], bool]:
+    """The tracker's grouping (extract/grouping.py) run over every unit at once, as it runs over
+    a store: the unit's heading is its document's title."""
+    from extract.grouping import Unit, group
+
+    groups = group([Unit(u["unit_id"], u.get("owner") or None, u.get("action") or "", u.get("date"),
+                         u.get("heading") or "") for u in units])
+    return grouping_from_groups([[unit.id for unit in members] for members in groups])
+
+
+def evaluate_grouping(folder: Path, split: str | None = None) -> PairScores:
+    """The tracker's pairwise scores on the labelled pairs of `split`."""
+    units = _read_jsonl(Path(folder) / "units.jsonl")
+    return score_pairs(load_pairs(folder, split), tracker_grouping(units))
+
+
+def format_grouping(named: dict[str, PairScores]) -> str:
+    lines = [f"{'grouping (pairwise)':<24}" + "".join(f"{name:>12}" for name in named)]
+    figures = {name: scores.as_dict() for name, scores in named.items()}
+    for label, key in (("labelled pairs", "pairs"), ("same commitment", "same"), ("precision", "precision"),
+                       ("recall", "recall"), ("F1", "f1")):
+        lines.append(f"{label:<24}" + "".join(f"{figures[name][key]:>12}" for name in named))
+    for label, key in (("weighted precision", "precision"), ("weighted recall", "recall")):
+        lines.append(f"{label:<24}" + "".join(f"{figures[name]['weighted'][key]:>12}" for name in named))
+    return "\n".join(lines)
