@@ -104,6 +104,8 @@ def test_the_29th_of_february_in_a_leap_year_resolves():
 def test_a_named_month_that_has_passed_is_next_years():
     assert found_and_resolved("by March", dt.date(2021, 6, 1)) == ("2022-03-31", "month")
     assert found_and_resolved("before Christmas", dt.date(2021, 12, 28)) == ("2022-12-24", "day")
+    # found by the property tests: this used to resolve to 2021-01-01, the day before the answer
+    assert found_and_resolved("by 1 January", dt.date(2021, 1, 2)) == ("2022-01-01", "day")
 
 
 def test_without_a_document_date_only_absolute_dates_resolve():
