@@ -9,21 +9,19 @@ import logging
 import typing
 
 import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+from scrapy.http import Request, TextResponse
+from scrapy.utils.test import get_crawler
 
-hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is a test dependency (pyproject.toml [test])")
-from hypothesis import HealthCheck, assume, example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from scrapy.http import Request, TextResponse  # noqa: E402
-from scrapy.utils.test import get_crawler  # noqa: E402
-
-import db  # noqa: E402
-from common.text import html_to_text  # noqa: E402
-from extract.deadlines import PRECISIONS, deadline_fields, find_deadline, resolve_period  # noqa: E402
-from extract.pipeline import load_nlp  # noqa: E402
-from spiders import values  # noqa: E402
-from spiders.items import Rejection, WrittenQuestion, WrittenStatement  # noqa: E402
-from spiders.written_questions import WrittenQuestionsSpider, parse_question  # noqa: E402
-from spiders.written_statements import WrittenStatementsSpider, parse_statement  # noqa: E402
+import db
+from common.text import html_to_text
+from extract.deadlines import PRECISIONS, deadline_fields, find_deadline, resolve_period
+from extract.pipeline import load_nlp
+from spiders import values
+from spiders.items import Rejection, WrittenQuestion, WrittenStatement
+from spiders.written_questions import WrittenQuestionsSpider, parse_question
+from spiders.written_statements import WrittenStatementsSpider, parse_statement
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SPACY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
