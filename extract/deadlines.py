@@ -75,7 +75,9 @@ _ALTERNATIVES = [
     # by 02/03/2021 (day first) / on 2.3.21
     _PREP + r"\s+(?:the\s+)?\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d\d)(?![\d/.-]*\d)",
     # by 8 February / in March 2021 / on the 1st of March 2021 / in the week beginning 8 February
-    _PREP + r"\s+(?:the\s+week\s+(?:beginning|commencing)\s+)?(?:the\s+)?(?:" + _DAY + r"\s+(?:of\s+)?)?" + _MONTH
+    # ("the" only before an ordinal: "in the 7 October attacks" names an event, not a deadline)
+    _PREP + r"\s+(?:the\s+week\s+(?:beginning|commencing)\s+)?(?:the\s+\d{1,2}(?:st|nd|rd|th)\s+(?:of\s+)?|"
+    + _DAY + r"\s+(?:of\s+)?)?" + _MONTH
     + r"(?:\s+" + _DAY + r"(?![\d:.]))?(?:,?\s+" + _YEAR + r")?",
     # in 2021 / by 2050 / in 2023/24 / in 2020-21 / in the 2021-22 financial year
     _PREP + r"\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?(?:the\s+financial\s+year\s+)?" + _YEAR

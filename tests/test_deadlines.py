@@ -97,6 +97,10 @@ def test_an_impossible_date_is_kept_as_text_never_moved(phrase):
     assert found_and_resolved(phrase) is None
 
 
+def test_an_event_named_by_its_date_is_not_a_deadline():
+    assert find_deadline("We condemn the attacks in the 7 October atrocity.") is None
+
+
 def test_the_29th_of_february_in_a_leap_year_resolves():
     assert found_and_resolved("by 29 February", dt.date(2023, 6, 1)) == ("2024-02-29", "day")
 
