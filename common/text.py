@@ -6,6 +6,9 @@ from lxml import html as lxml_html
 
 _BLOCK_TAGS = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "br"}
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+# Characters XML cannot hold (C0 controls but tab and line breaks, lone surrogates, U+FFFE/FFFF):
+# lxml refuses a whole document for one of them, and none of them is text a reader sees.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def html_to_text(markup: str | None) -> str:
@@ -15,7 +18,8 @@ def html_to_text(markup: str | None) -> str:
     joins the last words of one paragraph to the first of the next, and list
     items stay recognisable as items under their lead-in.
     """
-    if not markup or not markup.strip():
+    markup = _NOT_XML.sub("", markup or "")
+    if not markup.strip():
         return ""
     if "<" not in markup:
         return _tidy(markup)

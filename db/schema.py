@@ -129,7 +129,9 @@ TABLES: dict[str, dict] = {
             "source_id": str, "source_url": str, "date": str, "sentence": str,
             "sentence_start": int, "sentence_end": int, "action_start": int,
             "action_end": int, "kind": str, "action": str, "owner": str, "person": str,
-            "deadline": str, "deadline_text": str, "extractor_version": str,
+            # deadline: the end of the period the time phrase names (ISO); deadline_precision: how
+            # exact that end is (day, week, month, quarter, season, year); deadline_text: as written.
+            "deadline": str, "deadline_precision": str, "deadline_text": str, "extractor_version": str,
             # 1 when a press article states it in the journalist's words, not in a quote
             "reported": int,
         },

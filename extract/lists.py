@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Span
 from common.dates import as_date
 from common.gazetteer import Gazetteer
 from extract.boundaries import BULLETS
-from extract.deadlines import find_deadline, resolve_deadline
+from extract.deadlines import deadline_fields, find_deadline
 from extract.spans import Mention
 from extract.subjects import speaking_owner
 from extract.tables import Cues
@@ -50,12 +50,10 @@ def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str
         deadline_start = first.idx + deadline[1]
         end = deadline_start if deadline_start > first.idx else end
     action = (first.lemma_ + doc.text[first.idx + len(first.text): end]).strip().rstrip(",;")
-    resolved = resolve_deadline(deadline[0], as_date(meta.get("date"))) if deadline else None
     sentence = sent.text.strip()
     start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     return [Mention(kind=kind, sentence=sentence, sentence_start=start, sentence_end=start + len(sentence),
                     action=action, action_start=first.idx,
                     action_end=first.idx + len(doc.text[first.idx:end].rstrip().rstrip(",;")),
                     owner=owner, person=meta.get("person"),
-                    deadline=resolved.isoformat() if resolved else None,
-                    deadline_text=deadline[0] if deadline else None, reported=None)]
+                    **deadline_fields(deadline, as_date(meta.get("date"))), reported=None)]

@@ -7,7 +7,7 @@ from spacy.tokens import Token
 
 from common.dates import as_date
 from common.gazetteer import Gazetteer
-from extract.deadlines import find_deadline, resolve_deadline
+from extract.deadlines import deadline_fields, find_deadline
 from extract.subjects import find_subject, speaking_owner
 from extract.triggers import Trigger
 
@@ -25,7 +25,10 @@ class Mention(TypedDict):
     action_end: int | None
     owner: str | None
     person: str | None
+    # The end of the period the deadline names (ISO), how exact that end is (day, week, month,
+    # quarter, season, year), and the words as written: "in Q3 2021" -> 2021-09-30, quarter.
     deadline: str | None
+    deadline_precision: str | None
     deadline_text: str | None
     # In press text: True for the journalist's paraphrase, False inside a quote;
     # None where the text is the speaker's own (an answer, a turn of evidence).
@@ -39,7 +42,6 @@ def make_mention(doc, sent, meta, kind, action, subject_owner, gazetteer: Gazett
     action_text, a_start, a_end = "", None, None
     if action is not None:
         action_text, a_start, a_end = action_span(action, trigger, deadline[1:] if deadline else None)
-    resolved = resolve_deadline(deadline[0], as_date(meta.get("date"))) if deadline else None
     owner = None
     if kind != "procedural":
         owner = subject_owner or speaking_owner(doc, sent, meta, gazetteer)
@@ -53,8 +55,7 @@ def make_mention(doc, sent, meta, kind, action, subject_owner, gazetteer: Gazett
         action_end=a_end,
         owner=owner,
         person=meta.get("person"),
-        deadline=resolved.isoformat() if resolved else None,
-        deadline_text=deadline[0] if deadline else None,
+        **deadline_fields(deadline, as_date(meta.get("date"))),
         reported=None,
     )
 
@@ -118,6 +119,11 @@ def action_span(action: Token, trigger: Trigger | None, deadline_chars: tuple[in
             last = i
         elif not (doc[i].dep_ == "advmod" and doc[i].head == action and i + 1 in keep and doc[i + 1].dep_ != "prep"):
             break
+    if deadline_chars and doc[action.i].idx < deadline_chars[0]:
+        # The deadline is reported on its own, wherever the parse hung it ("publish its response
+        # by Q3 2021", "consult on the proposals this autumn"): the deed ends before it.
+        while last > action.i and doc[last].idx + len(doc[last].text) > deadline_chars[0]:
+            last -= 1
     while last > action.i and (doc[last].is_punct or doc[last].dep_ == "cc"):
         last -= 1
     span = doc[action.i: last + 1]

@@ -4,6 +4,7 @@ an outsider), and the body whose voice a sentence is."""
 from spacy.tokens import Doc, Span, Token
 
 from common.gazetteer import Gazetteer
+from extract.deadlines import find_deadline
 from extract.tables import Cues
 from extract.triggers import Trigger
 
@@ -16,7 +17,7 @@ def subject_owner(trigger: Trigger, cues: Cues, gazetteer: Gazetteer) -> str | N
         return None  # "X will be available": the speaking body makes it so
     action = trigger.action
     if any(c.dep_ == "auxpass" for c in action.children) and trigger.head == action:
-        agent = next((c for c in action.children if c.dep_ == "agent"), None)
+        agent = next((c for c in action.children if c.dep_ == "agent" and not is_time(c)), None)
         body = agent and next((g for g in agent.children if g.dep_ == "pobj"), None)
         return name_owner(body, cues, gazetteer) if body is not None else None  # the patient is not the actor
     subject = find_subject(trigger.head)
@@ -29,6 +30,13 @@ def subject_owner(trigger: Trigger, cues: Cues, gazetteer: Gazetteer) -> str | N
         owner = name_owner(maker, cues, gazetteer) if maker is not None else None
         return owner or None
     return name_owner(subject, cues, gazetteer)
+
+
+def is_time(agent: Token) -> bool:
+    """A passive's "by" phrase that is a deadline, not a doer: "will be published by 02/03/2021"."""
+    phrase = agent.doc[agent.left_edge.i: agent.right_edge.i + 1].text
+    found = find_deadline(phrase)
+    return found is not None and found[1] == 0 and found[2] == len(phrase)
 
 
 def name_owner(subject: Token, cues: Cues, gazetteer: Gazetteer) -> str | None | bool:

@@ -14,8 +14,9 @@ def failure_reason(failure) -> str:
     return f"HTTP {response.status}" if response is not None else repr(failure.value)
 
 
-# What a parser raises on a record that is not the shape it expects.
-PARSE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+# What a parser raises on a record that is not the shape it expects (OverflowError: int() of
+# the Infinity that JSON parsing lets through).
+PARSE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
 class SourceSpider(scrapy.Spider):
@@ -41,7 +42,7 @@ class SourceSpider(scrapy.Spider):
             if not isinstance(items, list):
                 raise TypeError(f"{self.items_key} is not a list")
             total = int(payload.get("totalResults", len(items)))
-        except (ValueError, KeyError, TypeError) as exc:
+        except PARSE_ERRORS as exc:
             self.page_lost()
             yield self.reject(response.url, f"list page is not the expected JSON: {exc}", response.text)
             # A broken page loses only itself: carry on after it when the total is known from an earlier page.

@@ -6,7 +6,6 @@
 
 import dataclasses
 
-from common.dates import iso_date
 from spiders import date_fields, values
 from spiders.items import WrittenQuestion
 from spiders.parliament import ParliamentListSpider
@@ -15,38 +14,40 @@ PUBLIC_URL = "https://questions-statements.parliament.uk/written-questions/detai
 
 
 def parse_question(value: dict, api_root: str = "") -> WrittenQuestion:
-    """One API `value` object -> a WrittenQuestion; raises on a record that is not one."""
-    question_id = int(value["id"])
-    date_tabled = iso_date(value.get("dateTabled"))
-    uin = value.get("uin")
+    """One API `value` object -> a WrittenQuestion; raises ValueError naming the field on a
+    record that is not one."""
+    read = values.reader(value)
+    question_id = read("id", values.identifier)
+    date_tabled = read("dateTabled", values.date)
+    uin = read("uin", values.string)
     return WrittenQuestion(
         id=question_id,
         uin=uin,
-        house=value.get("house"),
-        heading=value.get("heading"),
+        house=read("house", values.string),
+        heading=read("heading", values.string),
         date_tabled=date_tabled,
-        date_for_answer=iso_date(value.get("dateForAnswer")),
-        date_answered=iso_date(value.get("dateAnswered")),
-        date_holding_answer=iso_date(value.get("dateHoldingAnswer")),
-        date_answer_corrected=iso_date(value.get("dateAnswerCorrected")),
-        question_text=values.text(value.get("questionText")),
-        answer_html=values.text(value.get("answerText")),
-        original_answer_html=values.text(value.get("originalAnswerText")) or None,
-        answering_body_id=values.integer(value.get("answeringBodyId")),
-        answering_body=value.get("answeringBodyName"),
-        asking_member_id=values.integer(value.get("askingMemberId")),
-        answering_member_id=values.integer(value.get("answeringMemberId")),
-        correcting_member_id=values.integer(value.get("correctingMemberId")),
-        asking_member=values.member(value.get("askingMember")),
-        answering_member=values.member(value.get("answeringMember")),
-        correcting_member=values.member(value.get("correctingMember")),
-        is_withdrawn=values.flag(value.get("isWithdrawn")),
-        is_named_day=values.flag(value.get("isNamedDay")),
-        answer_is_holding=values.flag(value.get("answerIsHolding")),
-        answer_is_correction=values.flag(value.get("answerIsCorrection")),
-        grouped_questions=values.string_list(value.get("groupedQuestions")),
-        attachment_count=values.integer(value.get("attachmentCount")) or 0,
-        attachments=values.json_list(value.get("attachments")),
+        date_for_answer=read("dateForAnswer", values.date),
+        date_answered=read("dateAnswered", values.date),
+        date_holding_answer=read("dateHoldingAnswer", values.date),
+        date_answer_corrected=read("dateAnswerCorrected", values.date),
+        question_text=read("questionText", values.text),
+        answer_html=read("answerText", values.text),
+        original_answer_html=read("originalAnswerText", values.text) or None,
+        answering_body_id=read("answeringBodyId", values.integer),
+        answering_body=read("answeringBodyName", values.string),
+        asking_member_id=read("askingMemberId", values.integer),
+        answering_member_id=read("answeringMemberId", values.integer),
+        correcting_member_id=read("correctingMemberId", values.integer),
+        asking_member=read("askingMember", values.member),
+        answering_member=read("answeringMember", values.member),
+        correcting_member=read("correctingMember", values.member),
+        is_withdrawn=read("isWithdrawn", values.flag),
+        is_named_day=read("isNamedDay", values.flag),
+        answer_is_holding=read("answerIsHolding", values.flag),
+        answer_is_correction=read("answerIsCorrection", values.flag),
+        grouped_questions=read("groupedQuestions", values.string_list),
+        attachment_count=read("attachmentCount", values.integer) or 0,
+        attachments=read("attachments", values.json_list),
         url=PUBLIC_URL.format(date=date_tabled, uin=uin) if date_tabled and uin else None,
         api_url=f"{api_root}/api/writtenquestions/questions/{question_id}" if api_root else None,
         raw=value,

@@ -8,32 +8,34 @@ import dataclasses
 from spiders import date_fields
 from spiders.items import WrittenStatement
 from spiders import values
-from common.dates import iso_date
 from spiders.parliament import ParliamentListSpider
 
 PUBLIC_URL = "https://questions-statements.parliament.uk/written-statements/detail/{date}/{uin}"
 
 
 def parse_statement(value: dict, api_root: str = "") -> WrittenStatement:
-    statement_id = int(value["id"])
-    date_made = iso_date(value.get("dateMade"))
-    uin = value.get("uin")
-    member = values.member(value.get("member"))
+    """One API `value` object -> a WrittenStatement; raises ValueError naming the field on a
+    record that is not one."""
+    read = values.reader(value)
+    statement_id = read("id", values.identifier)
+    date_made = read("dateMade", values.date)
+    uin = read("uin", values.string)
+    member = read("member", values.member)
     return WrittenStatement(
         id=statement_id,
         uin=uin,
-        house=value.get("house"),
-        title=value.get("title"),
+        house=read("house", values.string),
+        title=read("title", values.string),
         date_made=date_made,
-        member_id=values.integer(value.get("memberId")) or values.integer((member or {}).get("id")),
+        member_id=read("memberId", values.integer) or values.reader(member or {})("id", values.integer),
         member=member,
-        member_role=value.get("memberRole"),
-        answering_body_id=values.integer(value.get("answeringBodyId")),
-        answering_body=value.get("answeringBodyName"),
-        text_html=values.text(value.get("text")),
-        notice_number=value.get("noticeNumber"),
-        linked_statements=values.json_list(value.get("linkedStatements")),
-        attachments=values.json_list(value.get("attachments")),
+        member_role=read("memberRole", values.string),
+        answering_body_id=read("answeringBodyId", values.integer),
+        answering_body=read("answeringBodyName", values.string),
+        text_html=read("text", values.text),
+        notice_number=read("noticeNumber", values.string),
+        linked_statements=read("linkedStatements", values.json_list),
+        attachments=read("attachments", values.json_list),
         url=PUBLIC_URL.format(date=date_made, uin=uin) if date_made and uin else None,
         api_url=f"{api_root}/api/writtenstatements/statements/{statement_id}" if api_root else None,
         raw=value,
