@@ -44,7 +44,9 @@ def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[di
     (document, mentions, reports), and record what it was extracted from, in one transaction.
     Returns the number of mentions saved."""
     saved = 0
-    with db.conn:
+    # atomic(), not `with db.conn`: sqlite-utils commits each delete and insert of its own
+    # unless a transaction was begun, and a failed insert must not leave a document emptied.
+    with db.atomic():
         for document, mentions, *rest in batch:
             db["mentions"].delete_where("document_id = ?", [document["id"]])
             rows = [{**source_columns(document, version), "id": mention_id(document["id"], mention), **mention}

@@ -129,7 +129,7 @@ class ReportFinder:
     def make_event(self, doc: Doc, sent: Span, meta: dict, report: Report) -> Event | None:
         outside = meta.get("government") == 0
         named = subject_owner(Trigger(report.head, report.head), self.cues, self.gazetteer)
-        if named is False:
+        if named is False or self.devolved(report.head):
             return None  # a body outside government did it, or an outsider says so
         if outside:
             # A committee or a witness speaks: "we" is them, and only a body the sentence names, or a
@@ -142,7 +142,9 @@ class ReportFinder:
         base = as_date(meta.get("date"))
         deadline = report.new_deadline
         resolved_deadline = resolve_deadline(deadline[0], base) if deadline else None
-        when = date_phrase([t for t in (report.head, report.deed) if t is not None], deadline[1:] if deadline else None)
+        # The date hangs on the clause's verb, the deed's, or the object ("had its second reading on 1 November").
+        carriers = [report.head, report.deed, *(c for c in report.head.children if c.dep_ == "dobj")]
+        when = date_phrase([t for t in carriers if t is not None], deadline[1:] if deadline else None)
         when_date = resolve_event_date(when[0], base) if when else None
         sentence = sent.text.strip()
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
@@ -165,6 +167,14 @@ class ReportFinder:
             partial=report.partial,
             reported=None,
         )
+
+
+    def devolved(self, head: Token) -> bool:
+        subject = subject_of(head)
+        if subject is None:
+            return False
+        words = " ".join(t.lower_ for t in subject.subtree)
+        return any(name in words for name in self.event_cues.devolved_names)
 
 
 def governs(verb: Token, promised: Token) -> bool:

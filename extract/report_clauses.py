@@ -149,7 +149,9 @@ def phrase(token: Token) -> tuple[str, int, int]:
         end -= 1
     span = doc[start: end + 1]
     text = span.text
-    if span[0].tag_ == "DT" or (span[0].is_stop and not span[0].ent_type_):  # "The guidance" -> "the guidance"
+    first = span[0]
+    if first.tag_ == "DT" or (first.is_stop and not first.ent_type_) or (first.is_sent_start and first.tag_ in {"NN", "NNS"}):
+        # "The guidance", "Regulations were laid": a capital only because the sentence starts there
         text = span[0].lower_ + text[len(span[0].text):]
     return text, span.start_char, span.end_char
 
@@ -394,8 +396,7 @@ def read_progress(verb: Token, cues: EventCues) -> Report | None:
     if lemma == "receive" and time in {"past", "perfect"}:
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.lemma_.lower() in cues.response_nouns:
-            text, start, end = phrase(obj)
-            return Report("progress", "receive", text, f"receive {text}", start, end, verb)
+            return deed_report("progress", verb, verb, cues)
     # "we are now analysing the responses", "the guidance is being updated"
     if time == "progressive" and lemma in cues.progress_verbs and not has_today(verb):
         if lemma in cues.particle_deeds and not {p.lower_ for p in particles(verb, cues)} & cues.particle_deeds[lemma]:

@@ -193,6 +193,8 @@ class EventCues:
     hypothetical_marks: frozenset[str]
     # A clause reported by one of these states no fact either: "asked whether", "hopes that".
     non_assertive_heads: frozenset[str]
+    # "The Scottish Government has launched X": a devolved government's deed is not the UK Government's.
+    devolved_names: tuple[str, ...]
 
     revision: re.Pattern = field(init=False, repr=False)
     partial: re.Pattern = field(init=False, repr=False)
