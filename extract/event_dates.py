@@ -19,6 +19,9 @@ from spacy.tokens import Token
 WHEN = {"on", "in", "at", "during"}
 _LEADING = re.compile(r"^(?:on|in|at|during)\s+(?:the\s+)?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# "in 2013-14", "in 2022/23": a financial year, which ends on 31 March.
+_FINANCIAL_YEAR = re.compile(r"^(?:the\s+)?(?:financial\s+year\s+)?((?:19|20)\d\d)\s*[/-]\s*(\d\d(?:\d\d)?)$", re.IGNORECASE)
+RELATIVE_DAYS = {"today", "yesterday"}
 
 
 def date_phrase(verbs: list[Token], skip: tuple[int, int] | None = None) -> tuple[str, int, int] | None:
@@ -27,7 +30,7 @@ def date_phrase(verbs: list[Token], skip: tuple[int, int] | None = None) -> tupl
     for verb in verbs:
         for child in verb.children:
             when = (child.dep_ == "prep" and child.lower_ in WHEN and any(t.ent_type_ == "DATE" for t in child.subtree)) \
-                or (child.dep_ in {"npadvmod", "advmod"} and child.ent_type_ == "DATE")
+                or (child.dep_ in {"npadvmod", "advmod"} and (child.ent_type_ == "DATE" or child.lower_ in RELATIVE_DAYS))
             if not when:
                 continue
             span = verb.doc[child.left_edge.i: child.right_edge.i + 1]
@@ -51,6 +54,10 @@ def resolve_event_date(phrase: str, base: dt.date | None) -> dt.date | None:
     text = _LEADING.sub("", phrase.strip())
     if not text or (base is None and not _YEAR.search(text)):
         return None
+    financial = _FINANCIAL_YEAR.match(text)
+    if financial:
+        end = dt.date(int(financial.group(1)) + 1, 3, 31)
+        return min(end, base) if base is not None else end
     found = _parser(base).get_date_data(text)
     if found is None or found.date_obj is None:
         return None

@@ -21,8 +21,8 @@ from common.dates import as_date
 from common.gazetteer import Gazetteer
 from extract.deadlines import resolve_deadline
 from extract.event_dates import date_phrase, resolve_event_date
-from extract.report_clauses import Report, asserted, first_person, read_delayed, read_delivered, read_dropped, \
-    read_progress, subject_of
+from extract.report_clauses import Report, asserted, first_person, passive, read_delayed, read_delivered, \
+    read_dropped, read_progress, subject_of
 from extract.speakers import quoted_spans, speaker_context
 from extract.subjects import speaking_owner, subject_owner
 from extract.tables import Cues, EventCues
@@ -129,7 +129,7 @@ class ReportFinder:
     def make_event(self, doc: Doc, sent: Span, meta: dict, report: Report) -> Event | None:
         outside = meta.get("government") == 0
         named = subject_owner(Trigger(report.head, report.head), self.cues, self.gazetteer)
-        if named is False or self.devolved(report.head):
+        if named is False or self.devolved(report.head) or not self.own_doer(report):
             return None  # a body outside government did it, or an outsider says so
         if outside:
             # A committee or a witness speaks: "we" is them, and only a body the sentence names, or a
@@ -168,6 +168,19 @@ class ReportFinder:
             reported=None,
         )
 
+
+    def own_doer(self, report: Report) -> bool:
+        """The doer of an active deed is the speaker ("we", "the Department", "my noble Friend")
+        or a body the gazetteer knows; any other ("one person has completed training", "the
+        Bid Company has commissioned X") did a deed that is not the Government's."""
+        subject = subject_of(report.head)
+        if report.thing or subject is None or passive(report.head) or subject.dep_ == "nsubjpass":
+            return True
+        words = {subject.lower_, subject.lemma_.lower()}
+        if words & (self.cues.self_subjects | self.event_cues.own_actors):
+            return True
+        phrase = subject.doc[subject.left_edge.i: subject.right_edge.i + 1].text
+        return bool(self.gazetteer.find(phrase))
 
     def devolved(self, head: Token) -> bool:
         subject = subject_of(head)

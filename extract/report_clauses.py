@@ -44,6 +44,9 @@ class Report:
     deed: Token | None = None
     new_deadline: tuple[str, int, int] | None = None
     partial: bool = False
+    # The clause's subject is the deed's object ("the regime came into force", "work is under
+    # way"), not its doer.
+    thing: bool = False
 
 
 # -- the clause: tense, modality, negation, assertion -------------------------------------------
@@ -92,7 +95,15 @@ def tense(verb: Token) -> str | None:
 
 
 def negated(verb: Token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in {"never", "yet"} and c.dep_ == "advmod" for c in verb.children)
+    """'has not published', 'has never published', and 'no schemes were cancelled', 'published nothing'."""
+    for child in verb.children:
+        if child.dep_ == "neg" or (child.lower_ in {"never", "yet"} and child.dep_ == "advmod"):
+            return True
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj"} and (
+                child.lower_ in {"none", "nothing", "nobody", "neither"}
+                or any(g.lower_ in {"no", "neither"} and g.dep_ in {"det", "neg", "preconj"} for g in child.children)):
+            return True
+    return False
 
 
 def no_longer(verb: Token) -> bool:
@@ -226,7 +237,7 @@ def thing_report(event: str, head: Token, thing: Token, verb: str) -> Report:
         action = f"{first} {text} {rest}"  # "bring the regime into force", "put the scheme in place"
     else:
         action = f"{verb} {text}"
-    return Report(event, verb, text, action, start, max(end, head.idx + len(head.text)), head)
+    return Report(event, verb, text, action, start, max(end, head.idx + len(head.text)), head, thing=True)
 
 
 def usable_object(obj: Token | None, verb: Token, cues: EventCues) -> bool:
@@ -234,10 +245,17 @@ def usable_object(obj: Token | None, verb: Token, cues: EventCues) -> bool:
         return verb.lemma_.lower() in cues.intransitive_deeds
     obj = quantified(obj)
     lemma = obj.lemma_.lower()
+    if housekeeping(verb, obj, cues):
+        return False
     if obj.lower_ in _PRONOUN_OBJECTS or obj.pos_ == "PRON" or lemma in cues.vague_objects:
         return False
     allowed = cues.object_deeds.get(verb.lemma_.lower())
     return not allowed or lemma in allowed
+
+
+def housekeeping(verb: Token, obj: Token, cues: EventCues) -> bool:
+    """'data have been provided', 'responded to the hon. Member's letter': the answer's own business."""
+    return verb.lemma_.lower() in cues.housekeeping_verbs and quantified(obj).lemma_.lower() in cues.housekeeping_objects
 
 
 def quantified(obj: Token) -> Token:
@@ -325,7 +343,8 @@ def read_delayed(verb: Token, sent: Span, cues: EventCues) -> Report | None:
         obj = deed_object(verb) if gerund is None else None
         if gerund is not None:
             report = deed_report("delayed", verb, gerund, cues)
-        elif obj is not None and obj.lower_ not in _PRONOUN_OBJECTS and obj.pos_ != "PRON":
+        elif obj is not None and obj.lower_ not in _PRONOUN_OBJECTS and obj.pos_ != "PRON" \
+                and not housekeeping(verb, obj, cues):
             report = noun_report("delayed", verb, obj, cues)
         else:
             return None
@@ -383,7 +402,10 @@ def read_progress(verb: Token, cues: EventCues) -> Report | None:
         underway = lemma == "be" and time == "present" and any(w in clause_text for w in cues.underway_words)
         begun = lemma in {"begin", "start", "commence", "progress", "continue"} and time in {"past", "perfect", "present", "progressive"}
         if underway or begun:
-            return work_report(verb, subject, cues)
+            report = work_report(verb, subject, cues)
+            if report is not None:
+                report.thing = True
+            return report
     # "we have started to develop X", "we have begun work on X"
     if lemma in {"begin", "start", "commence"} and time in {"past", "perfect", "progressive"}:
         target = xcomp(verb) or next((c for c in verb.children if c.dep_ in {"xcomp", "dobj"} and c.tag_ == "VBG"), None)
@@ -405,9 +427,10 @@ def read_progress(verb: Token, cues: EventCues) -> Report | None:
         if lemma == "work":
             on = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"), None)
             target = next((c for c in on.children if c.dep_ == "pobj"), None) if on is not None else None
-            if target is None:
+            if target is None or not usable_object(target, verb, cues):
                 return None  # "working with X to Y" is the promise reader's
-            return deed_report("progress", verb, verb, cues)
+            text, start, end = phrase(target)
+            return Report("progress", "work on", text, f"work on {text}", verb.idx, end, verb)
         if usable_object(obj, verb, cues) and not first_person(obj):
             return deed_report("progress", verb, verb, cues)
     return None
@@ -420,12 +443,14 @@ def work_report(verb: Token, work: Token, cues: EventCues) -> Report | None:
         purpose = next((c for c in token.children if c.dep_ in {"advcl", "acl", "xcomp", "relcl"} and c.tag_ == "VB"
                         and any(g.lower_ == "to" for g in c.children)), None)
         if purpose is not None:
+            if not usable_object(deed_object(purpose), purpose, cues) and deed_object(purpose) is not None:
+                return None  # "to deliver on our manifesto commitments": nothing checkable
             return deed_report("progress", verb, purpose, cues)
     for token in (work, verb):
         on = next((c for c in token.children if c.dep_ == "prep" and c.lower_ in {"on", "to"}), None)
         noun = next((c for c in on.children if c.dep_ == "pobj"), None) if on is not None else None
         if noun is not None:
-            if noun.lower_ in _PRONOUN_OBJECTS or noun.pos_ == "PRON":
+            if noun.lower_ in _PRONOUN_OBJECTS or noun.pos_ == "PRON" or noun.lemma_.lower() in cues.vague_objects:
                 return None
             return noun_report("progress", verb, noun, cues)
     return None

@@ -195,6 +195,14 @@ class EventCues:
     non_assertive_heads: frozenset[str]
     # "The Scottish Government has launched X": a devolved government's deed is not the UK Government's.
     devolved_names: tuple[str, ...]
+    # Who may do a deed the Government reports, beside cues.json's self_subjects and the gazetteer's
+    # bodies: "my noble Friend has commissioned", "the Chancellor has announced". Any other named
+    # doer ("the International Rugby Board has published") is not the Government.
+    own_actors: frozenset[str]
+    # The answer's own housekeeping: "data have been provided for all pupils", "I responded to the
+    # hon. Member's letter", "this case was delayed".
+    housekeeping_verbs: frozenset[str]
+    housekeeping_objects: frozenset[str]
 
     revision: re.Pattern = field(init=False, repr=False)
     partial: re.Pattern = field(init=False, repr=False)

@@ -61,6 +61,11 @@ def test_delivered(sentence, verb, obj, action, date):
     assert event["sentence"] == sentence and (event["sentence_start"], event["sentence_end"]) == (0, len(sentence))
 
 
+def test_today_at_the_head_of_the_sentence_dates_the_deed():
+    event = only("Today I am publishing a consultation response.")
+    assert (event["event"], event["event_date"], event["event_date_text"]) == ("delivered", "2023-11-05", "Today")
+
+
 def test_a_consultation_response_is_published_not_a_consultation_launched():
     event = only("We have published a consultation response.")
     assert (event["event"], event["action"]) == ("delivered", "publish a consultation response")
@@ -153,6 +158,13 @@ def test_a_refusal_the_mention_finder_reads_is_not_repeated(sentence):
     "A copy has been placed in the Library of the House.",  # the answer's housekeeping
     "We have made good progress.",  # nothing checkable
     "It is unclear whether the guidance was published.",
+    "No schemes in the programme were cancelled.",  # nothing was done
+    "No discussions have been held with the Home Office on the matter.",
+    "One person has completed training.",  # a doer that is not the Government
+    "The International Rugby Board has published a report on the bid.",
+    "Data have been provided for all pupils.",  # the answer's own housekeeping
+    "I responded to the hon. Member's letter on 20 October.",
+    "The department will set out the revised timelines in due course.",  # a promise, not a new date
 ])
 def test_no_report(sentence):
     assert events(sentence) == []
@@ -198,6 +210,8 @@ def test_outside_government_we_is_not_the_government():
     ("earlier this year", dt.date(2023, 11, 5), None),
     ("on 11 August", None, None),  # no document date, no year: no guess
     ("in March 2021", None, dt.date(2021, 3, 31)),
+    ("In 2013-14", dt.date(2023, 11, 5), dt.date(2014, 3, 31)),  # a financial year, not 14 December 2013
+    ("in 2023/24", dt.date(2023, 11, 5), dt.date(2023, 11, 5)),
 ])
 def test_event_dates_look_back_from_the_document(phrase, base, expected):
     assert resolve_event_date(phrase, base) == expected
