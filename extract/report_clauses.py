@@ -126,7 +126,7 @@ def asserted(verb: Token, cues: EventCues) -> bool:
             continue
         if token.dep_ in {"ccomp", "parataxis"}:
             if token.head.lemma_ in cues.non_assertive_heads or modal(token.head) is not None \
-                    or negated(token.head):
+                    or any(c.dep_ == "neg" for c in token.head.children):
                 return False  # "asked whether", "will confirm that", "do not know whether"
             token = token.head
             continue
@@ -243,10 +243,10 @@ def thing_report(event: str, head: Token, thing: Token, verb: str) -> Report:
 def usable_object(obj: Token | None, verb: Token, cues: EventCues) -> bool:
     if obj is None:
         return verb.lemma_.lower() in cues.intransitive_deeds
-    obj = quantified(obj)
-    lemma = obj.lemma_.lower()
     if housekeeping(verb, obj, cues):
         return False
+    obj = quantified(obj)
+    lemma = obj.lemma_.lower()
     if obj.lower_ in _PRONOUN_OBJECTS or obj.pos_ == "PRON" or lemma in cues.vague_objects:
         return False
     allowed = cues.object_deeds.get(verb.lemma_.lower())
@@ -255,7 +255,10 @@ def usable_object(obj: Token | None, verb: Token, cues: EventCues) -> bool:
 
 def housekeeping(verb: Token, obj: Token, cues: EventCues) -> bool:
     """'data have been provided', 'responded to the hon. Member's letter': the answer's own business."""
-    return verb.lemma_.lower() in cues.housekeeping_verbs and quantified(obj).lemma_.lower() in cues.housekeeping_objects
+    if any(c.lower_ == "following" and c.dep_ == "amod" for c in obj.children):
+        return True  # "has made the following Written Ministerial Statement"
+    return verb.lemma_.lower() in cues.housekeeping_verbs and \
+        {obj.lemma_.lower(), quantified(obj).lemma_.lower()} & cues.housekeeping_objects != set()
 
 
 def quantified(obj: Token) -> Token:
@@ -298,7 +301,8 @@ def read_dropped(verb: Token, cues: EventCues) -> Report | None:
         # "no longer intends to introduce X", "will no longer introduce X", "no longer proceeding with X"
         target = xcomp(verb) if lemma in cues.intent_verbs else None
         if target is not None:
-            return deed_report("dropped", verb, target, cues)
+            # "no longer intends to introduce X"; not "costs we no longer expect to arise"
+            return deed_report("dropped", verb, target, cues) if target.lemma_.lower() in cues.deed_verbs else None
         if lemma in cues.deed_verbs | cues.intent_verbs and usable_object(deed_object(verb), verb, cues):
             return deed_report("dropped", verb, verb, cues)
         return None

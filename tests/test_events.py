@@ -165,6 +165,9 @@ def test_a_refusal_the_mention_finder_reads_is_not_repeated(sentence):
     "Data have been provided for all pupils.",  # the answer's own housekeeping
     "I responded to the hon. Member's letter on 20 October.",
     "The department will set out the revised timelines in due course.",  # a promise, not a new date
+    "My noble friend the Minister has made the following Written Ministerial Statement.",
+    "We have provided the number of claimants in each region.",
+    "We are reducing the fund for legal fees we no longer expect to arise.",
 ])
 def test_no_report(sentence):
     assert events(sentence) == []
