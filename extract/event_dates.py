@@ -33,7 +33,12 @@ def date_phrase(verbs: list[Token], skip: tuple[int, int] | None = None) -> tupl
                 or (child.dep_ in {"npadvmod", "advmod"} and (child.ent_type_ == "DATE" or child.lower_ in RELATIVE_DAYS))
             if not when:
                 continue
-            span = verb.doc[child.left_edge.i: child.right_edge.i + 1]
+            # The phrase ends before a clause hung on it: "in April 2009 which incorporates ..." -> "in April 2009".
+            clauses = {t.i for c in child.subtree if c.dep_ in {"relcl", "acl", "advcl"} for t in c.subtree}
+            last = child.left_edge.i
+            while last + 1 <= child.right_edge.i and last + 1 not in clauses:
+                last += 1
+            span = verb.doc[child.left_edge.i: last + 1]
             if skip and skip[0] <= span.start_char < skip[1]:
                 continue
             return span.text, span.start_char, span.end_char

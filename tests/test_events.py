@@ -66,6 +66,11 @@ def test_today_at_the_head_of_the_sentence_dates_the_deed():
     assert (event["event"], event["event_date"], event["event_date_text"]) == ("delivered", "2023-11-05", "Today")
 
 
+def test_the_date_phrase_ends_with_its_date():
+    event = only("We issued revised national guidance in April 2009 which incorporates learning from recent years.")
+    assert (event["event_date_text"], event["event_date"]) == ("in April 2009", "2009-04-30")
+
+
 def test_a_consultation_response_is_published_not_a_consultation_launched():
     event = only("We have published a consultation response.")
     assert (event["event"], event["action"]) == ("delivered", "publish a consultation response")
