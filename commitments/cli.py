@@ -407,7 +407,8 @@ def bodies(ctx, as_json):
 @tracking_cli.as_of_option
 @click.pass_context
 def extract(ctx, force, model, processes, as_of):
-    """Find commitments in new or changed documents, then track them: group,
+    """Find commitments, and reports on deeds (delivered, progress, delayed,
+    dropped), in new or changed documents, then track them: group,
     link reports of progress and delivery, derive each status.
 
     \b
@@ -438,7 +439,7 @@ def extract(ctx, force, model, processes, as_of):
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "
-               f"{counts['commitments']} commitments, {counts['events']} events", err=True)
+               f"{counts['reports']} reports, {counts['commitments']} commitments, {counts['events']} events", err=True)
 
 
 @cli.group()

@@ -1,5 +1,6 @@
 """What extraction reads from the store and writes back: the documents that need
-(re-)extraction and their mentions (tracking's side is db/tracking.py).
+(re-)extraction, their mentions and the reports on deeds saved with them (tracking's side is
+db/tracking.py).
 
 A document is pending when its content hash or the extractor version (which
 includes the model name) differs from what `extraction_state` recorded.
@@ -32,30 +33,41 @@ def mention_id(document_id: str, mention: dict) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:16]
 
 
-def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[dict]]], version: str) -> int:
-    """Replace each document's mentions and record what it was extracted from, in one transaction."""
+def report_id(document_id: str, report: dict) -> str:
+    key = f"{document_id}|{report['sentence_start']}|{report['action_start']}|{report['event']}|{report['action']}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[dict]] | tuple[dict, list[dict], list[dict]]],
+                  version: str) -> int:
+    """Replace each document's mentions, and its reports when the batch carries them as
+    (document, mentions, reports), and record what it was extracted from, in one transaction.
+    Returns the number of mentions saved."""
     saved = 0
-    with db.conn:
-        for document, mentions in batch:
+    # atomic(), not `with db.conn`: sqlite-utils commits each delete and insert of its own
+    # unless a transaction was begun, and a failed insert must not leave a document emptied.
+    with db.atomic():
+        for document, mentions, *rest in batch:
             db["mentions"].delete_where("document_id = ?", [document["id"]])
-            rows = [
-                {
-                    "id": mention_id(document["id"], mention),
-                    "document_id": document["id"],
-                    "source": document["source"],
-                    "source_id": document["source_id"],
-                    "source_url": document["source_url"],
-                    "date": document["date"],
-                    "extractor_version": version,
-                    **mention,
-                }
-                for mention in mentions
-            ]
+            rows = [{**source_columns(document, version), "id": mention_id(document["id"], mention), **mention}
+                    for mention in mentions]
             db["mentions"].insert_all(rows, pk="id", replace=True)
-            db["extraction_state"].upsert(
-                {"document_id": document["id"], "content_hash": document["content_hash"],
-                 "extractor_version": version, "mentions": len(rows)},
-                pk="document_id",
-            )
+            state = {"document_id": document["id"], "content_hash": document["content_hash"],
+                     "extractor_version": version, "mentions": len(rows)}
+            if rest:
+                reports = rest[0]
+                if db["reports"].exists():
+                    db["reports"].delete_where("document_id = ?", [document["id"]])
+                db["reports"].insert_all(
+                    [{**source_columns(document, version), "id": report_id(document["id"], report), **report}
+                     for report in reports], pk="id", replace=True)
+                state["reports"] = len(reports)
+            db["extraction_state"].upsert(state, pk="document_id")
             saved += len(rows)
     return saved
+
+
+def source_columns(document: dict, version: str) -> dict:
+    """What every mention and report row repeats of its document."""
+    return {"document_id": document["id"], "source": document["source"], "source_id": document["source_id"],
+            "source_url": document["source_url"], "date": document["date"], "extractor_version": version}

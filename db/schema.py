@@ -137,8 +137,22 @@ TABLES: dict[str, dict] = {
         },
         pk="id",
     ),
+    "reports": dict(
+        # A sentence that reports on a deed: done (delivered), under way (progress), put back
+        # (delayed, with the new date) or given up (dropped). Linked to commitments by tracking.
+        columns={
+            "id": str, "document_id": str, "source": str, "source_id": str, "source_url": str,
+            "date": str, "event": str, "verb": str, "object": str, "action": str, "owner": str,
+            "person": str, "event_date": str, "event_date_text": str, "new_deadline": str,
+            "new_deadline_text": str, "partial": int, "sentence": str, "sentence_start": int,
+            "sentence_end": int, "action_start": int, "action_end": int, "reported": int,
+            "extractor_version": str,
+        },
+        pk="id",
+    ),
     "extraction_state": dict(
-        columns={"document_id": str, "content_hash": str, "extractor_version": str, "mentions": int},
+        columns={"document_id": str, "content_hash": str, "extractor_version": str, "mentions": int,
+                 "reports": int},
         pk="document_id",
     ),
     # Derived by tracking on every run (see DERIVED): a commitment, its status explained.
@@ -184,6 +198,7 @@ FOREIGN_KEYS = {
     # Datasette shows each commitment's mentions, and each mention's document, as links.
     "mentions": [("document_id", "documents", "id"), ("commitment_id", "commitments", "id")],
     "commitment_events": [("commitment_id", "commitments", "id"), ("document_id", "documents", "id")],
+    "reports": [("document_id", "documents", "id")],
     "written_questions": [("answering_body_id", "bodies", "id")],
 }
 
@@ -191,6 +206,7 @@ FTS = {
     "commitments": ["title", "action", "owner", "person"],
     "documents": ["title", "text", "body", "person"],
     "mentions": ["sentence", "action", "owner"],
+    "reports": ["sentence", "action", "owner"],
     "written_questions": ["heading", "question_text"],
     "hansard": ["heading", "department", "speaker"],
     "govuk": ["title", "description", "owner", "speaker"],
@@ -258,6 +274,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         ("mentions", ["commitment_id"]),
         ("mentions", ["kind", "date"]),
         ("commitment_events", ["commitment_id", "sequence"]),
+        ("reports", ["document_id"]),
+        ("reports", ["event", "date"]),
         ("written_questions", ["date_answered"]),
     ):
         db.table(table).create_index(columns, if_not_exists=True)

@@ -31,10 +31,13 @@ def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str
     Returns counts: {"stored": n, "rejected": n}.
     """
     counts = {"stored": 0, "rejected": 0}
-    with db.conn:
+    # atomic(), not `with db.conn` (sqlite-utils commits each statement of its own); each
+    # record in a savepoint, so a refused record leaves none of its rows behind.
+    with db.atomic():
         for record in records:
             try:
-                _save_one(db, record)
+                with db.atomic():
+                    _save_one(db, record)
                 counts["stored"] += 1
             # A record the database refuses (a text where an integer key belongs) is
             # rejected on its own: the records around it are still stored.

@@ -61,7 +61,7 @@ def save_tracking(db: sqlite_utils.Database, commitments: list[dict], events: li
                   as_of: str) -> int:
     """Write what tracking derived, in one transaction; returns the number of commitment
     and event rows written or deleted."""
-    with db.conn:
+    with db.atomic():  # not `with db.conn`: sqlite-utils would commit each statement on its own
         touched = _sync(db, "commitments", commitments, "id")
         touched += _sync(db, "commitment_events", events, "id")
         for mention in db.query("select id, commitment_id from mentions"):

@@ -1,6 +1,8 @@
-"""The extraction pipeline: the trained English model plus `commitment_finder`.
+"""The extraction pipeline: the trained English model plus `commitment_finder` (promises)
+and `report_finder` (reports on deeds done, under way, delayed or dropped).
 
-`extract_mentions` is a pure function of (text, metadata): no database, no network.
+`extract_mentions` and `extract_documents` are pure functions of (text, metadata): no
+database, no network.
 """
 
 import json
@@ -12,7 +14,9 @@ from spacy.language import Language
 
 import extract.boundaries  # noqa: F401  (registers text_boundaries)
 import extract.component  # noqa: F401  (registers commitment_finder and the Doc extensions)
+import extract.events  # noqa: F401  (registers report_finder and doc._.events)
 from common import config
+from extract.events import Event
 from extract.spans import Mention
 
 
@@ -21,7 +25,7 @@ class ModelNotInstalled(RuntimeError):
 
 
 def load_nlp(model: str | None = None, finder_config: dict | None = None) -> Language:
-    """The model with `text_boundaries` and `commitment_finder`; `finder_config` overrides the finder's
+    """The model with `text_boundaries`, `commitment_finder` and `report_finder`; `finder_config` overrides the finder's
     defaults, e.g. {"cues": {"@misc": "commitments.cues_from_file.v1", "path": "my-cues.json"}}."""
     return _load_nlp(model, json.dumps(finder_config or {}, sort_keys=True))  # a dict cannot key a cache
 
@@ -37,7 +41,10 @@ def _load_nlp(model: str | None, finder_config: str) -> Language:
             f"or set COMMITMENTS_MODEL to an installed model ({exc})"
         ) from exc
     nlp.add_pipe("text_boundaries", before="parser")
-    nlp.add_pipe("commitment_finder", last=True, config=json.loads(finder_config))
+    settings = json.loads(finder_config)
+    nlp.add_pipe("commitment_finder", last=True, config=settings)
+    # The report finder reads the same cue tables and gazetteer, and the mentions the finder made.
+    nlp.add_pipe("report_finder", last=True, config={k: v for k, v in settings.items() if k in {"cues", "gazetteer"}})
     return nlp
 
 
@@ -49,6 +56,15 @@ def extract_mentions(text: str, meta: dict | None = None, model: str | None = No
 def extract_many(items: Iterable[tuple[str, dict]], model: str | None = None, batch_size: int = 32,
                  n_process: int = 1, finder_config: dict | None = None) -> Iterator[list[Mention]]:
     """Mentions for each (text, meta) pair, in order, streaming through `nlp.pipe`."""
+    for mentions, _events in extract_documents(items, model, batch_size, n_process, finder_config):
+        yield mentions
+
+
+def extract_documents(items: Iterable[tuple[str, dict]], model: str | None = None, batch_size: int = 32,
+                      n_process: int = 1, finder_config: dict | None = None
+                      ) -> Iterator[tuple[list[Mention], list[Event]]]:
+    """(mentions, events) for each (text, meta) pair, in order, streaming through `nlp.pipe`:
+    the promises a document makes and the reports it gives on deeds."""
     nlp = load_nlp(model, finder_config)
 
     def docs():
@@ -58,4 +74,10 @@ def extract_many(items: Iterable[tuple[str, dict]], model: str | None = None, ba
             yield doc
 
     for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
-        yield doc._.commitments
+        yield doc._.commitments, doc._.events
+
+
+def extract_events(text: str, meta: dict | None = None, model: str | None = None,
+                   finder_config: dict | None = None) -> list[Event]:
+    """The reports on deeds one text gives (see extract/events.py)."""
+    return next(iter(extract_documents([(text, meta or {})], model=model, finder_config=finder_config)))[1]

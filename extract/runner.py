@@ -1,5 +1,6 @@
-"""Incremental extraction over the store: only new or changed documents go through NLP,
-then every tracked mention is regrouped into commitments.
+"""Incremental extraction over the store: only new or changed documents go through NLP
+(their mentions and their reports on deeds are saved together), then every tracked mention
+is regrouped into commitments.
 
 The store (`db`) decides which documents are pending and keeps what comes out;
 this module only runs the model over them and the grouping over the mentions.
@@ -32,15 +33,16 @@ def run_extraction(database: sqlite_utils.Database, model: str, force: bool = Fa
     version = extractor_version(model)
     if todo is None:
         todo = db.pending_documents(database, version, force)
-    counts = {"documents": len(todo), "mentions": 0}
+    counts = {"documents": len(todo), "mentions": 0, "reports": 0}
     if todo:
         # Imported here so that a run with nothing to do never loads spaCy.
-        from extract.pipeline import extract_many
+        from extract.pipeline import extract_documents
 
-        results = extract_many(((d["text"], d) for d in todo), model=model, n_process=n_process)
-        batch: list[tuple[dict, list]] = []
-        for document, mentions in zip(todo, results):
-            batch.append((document, mentions))
+        results = extract_documents(((d["text"], d) for d in todo), model=model, n_process=n_process)
+        batch: list[tuple[dict, list, list]] = []
+        for document, (mentions, events) in zip(todo, results):
+            batch.append((document, mentions, events))
+            counts["reports"] += len(events)
             if len(batch) >= BATCH:
                 counts["mentions"] += db.save_mentions(database, batch, version)
                 progress and progress(len(batch))

@@ -132,3 +132,105 @@ def default_gazetteer() -> Gazetteer:
 def gazetteer_from_file(path: str) -> Gazetteer:
     """A gazetteer of your own, in the shape of common/gazetteer.json."""
     return Gazetteer(json.loads(Path(path).read_text()))
+
+
+EVENT_CUES_PATH = Path(__file__).with_name("event_cues.json")
+
+
+@dataclass
+class EventCues:
+    """Cue words for reports on a deed (extract/events.py), by lemma: which verbs name a deed
+    done, a step toward one, a delay or an abandonment. Data, not logic: tune event_cues.json."""
+
+    # Verbs whose past or present perfect reports a deed done: "we have published X".
+    deed_verbs: frozenset[str]
+    # Deeds that need no object: "we have legislated to ban X", "we consulted on X".
+    intransitive_deeds: frozenset[str]
+    # "brought forward legislation" is a deed; "brought an end to" is not.
+    particle_deeds: dict[str, frozenset[str]]
+    # Verbs that are a deed only with one of these objects ("held a summit", "made regulations");
+    # an empty list: any object that is not vague.
+    object_deeds: dict[str, frozenset[str]]
+    vague_objects: frozenset[str]
+    # "We have published plans to X" restates a promise: the deed reported is the publishing.
+    restatement_nouns: frozenset[str]
+    # "X came into force", "X received Royal Assent": the thing is the object of the deed these name.
+    states: dict[str, str]
+    # "we are now analysing the responses": steps under way.
+    progress_verbs: frozenset[str]
+    # "the consultation closed on 9 December": the steps a consultation takes, and what each reports.
+    process_nouns: frozenset[str]
+    process_steps: dict[str, str]
+    # "the Bill had its second reading", "the Bill is before Parliament".
+    bill_nouns: frozenset[str]
+    bill_stages: frozenset[str]
+    parliament_words: frozenset[str]
+    # "work is under way to", "work on X is ongoing".
+    underway_words: tuple[str, ...]
+    work_nouns: frozenset[str]
+    # "we received 500 responses": a consultation's step.
+    response_nouns: frozenset[str]
+    delay_verbs: frozenset[str]
+    delay_particles: dict[str, frozenset[str]]
+    # "we now expect to publish in the spring", "will now be published in the autumn".
+    revision_verbs: frozenset[str]
+    revision_phrases: tuple[str, ...]
+    drop_verbs: frozenset[str]
+    # "we are not taking forward X": a refusal in the present, which no modal carries.
+    drop_progressives: dict[str, frozenset[str]]
+    # "paused indefinitely", "put on hold": a pause is an abandonment only with no end.
+    pause_verbs: frozenset[str]
+    indefinite_words: frozenset[str]
+    # "has decided not to proceed with X".
+    decision_verbs: frozenset[str]
+    # "no longer intends to X".
+    intent_verbs: frozenset[str]
+    # "publication of the strategy has been delayed": the deed named by its noun.
+    nominalisations: dict[str, str]
+    # "the first phase", "some of the recommendations": part of the deed done (regular expressions).
+    partial_phrases: tuple[str, ...]
+    # A clause opened by one of these states no fact: "if we had published", "whether it was laid".
+    hypothetical_marks: frozenset[str]
+    # A clause reported by one of these states no fact either: "asked whether", "hopes that".
+    non_assertive_heads: frozenset[str]
+    # "The Scottish Government has launched X": a devolved government's deed is not the UK Government's.
+    devolved_names: tuple[str, ...]
+    # Who may do a deed the Government reports, beside cues.json's self_subjects and the gazetteer's
+    # bodies: "my noble Friend has commissioned", "the Chancellor has announced". Any other named
+    # doer ("the International Rugby Board has published") is not the Government.
+    own_actors: frozenset[str]
+    # The answer's own housekeeping: "data have been provided for all pupils", "I responded to the
+    # hon. Member's letter", "this case was delayed".
+    housekeeping_verbs: frozenset[str]
+    housekeeping_objects: frozenset[str]
+
+    revision: re.Pattern = field(init=False, repr=False)
+    partial: re.Pattern = field(init=False, repr=False)
+
+    def __post_init__(self):
+        for f in fields(self):
+            if not f.init:
+                continue
+            value, kind = getattr(self, f.name), typing.get_origin(f.type)
+            if kind is dict and typing.get_args(f.type)[1] is not str:
+                value = {key: frozenset(words) for key, words in value.items()}
+            elif kind in (frozenset, tuple):
+                value = kind(value)
+            setattr(self, f.name, value)
+        self.revision = re.compile("|".join(self.revision_phrases), re.IGNORECASE)
+        self.partial = re.compile("|".join(self.partial_phrases), re.IGNORECASE)
+
+
+def load_event_cues(path: Path | str) -> EventCues:
+    return EventCues(**json.loads(Path(path).read_text()))
+
+
+@registry.misc("commitments.default_event_cues.v1")
+def default_event_cues() -> EventCues:
+    return load_event_cues(EVENT_CUES_PATH)
+
+
+@registry.misc("commitments.event_cues_from_file.v1")
+def event_cues_from_file(path: str) -> EventCues:
+    """Report cue tables of your own: a copy of extract/event_cues.json, edited."""
+    return load_event_cues(path)

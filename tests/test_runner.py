@@ -31,6 +31,7 @@ def test_unchanged_documents_get_no_nlp_work(db_path, monkeypatch):
         raise AssertionError("NLP ran on an unchanged document")
 
     monkeypatch.setattr("extract.pipeline.extract_many", no_nlp)
+    monkeypatch.setattr("extract.pipeline.extract_documents", no_nlp)
     again = runner.run_extraction(database, MODEL)
     assert again["documents"] == 0 and list(database["mentions"].rows) == rows
 
