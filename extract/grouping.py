@@ -32,7 +32,8 @@ STOPWORDS = {
     # timing words belong to the deadline, not the deed
     "due", "course", "shortly", "soon", "possible", "early", "earliest", "opportunity", "year",
     "month", "week", "spring", "summer", "autumn", "winter", "later", "next", "coming",
-    "appropriate", "time", "timely",
+    "appropriate", "time", "timely", "january", "february", "march", "april", "june", "july", "august",
+    "september", "october", "november", "december",
 }
 
 # Objects made only of these words name no particular thing.
@@ -67,6 +68,8 @@ _PHRASES = sorted(
     key=lambda p: -len(p[0]),
 )
 
+LEGISLATION = {"legislation", "bill", "bills", "act", "regulations", "order", "measure"}
+
 MIN_OVERLAP = 0.6
 MIN_CONTEXT_OVERLAP = 0.5
 
@@ -93,6 +96,9 @@ class Deed:
     verb: str
     object: frozenset[str]
     object_text: str
+    # Reached through legislation ("bring forward legislation to implement X"): as a promise
+    # it is the promise to implement X; as a report, a step towards X, never X done.
+    via_legislation: bool = False
 
     @property
     def generic(self) -> bool:
@@ -109,14 +115,33 @@ def read_action(action: str) -> Deed:
     for phrase, deed in _PHRASES:
         if tokens[: len(phrase)] == phrase:
             rest = tokens[len(phrase):]
-            if rest[:1] == ["to"] and deed == "introduce":
-                inner = read_action(" ".join(rest[1:]))  # "legislate to introduce X" introduces X
-                if inner.verb == "introduce":
-                    return inner
-            return Deed(deed, frozenset(content_stems(" ".join(rest))), " ".join(rest))
+        elif len(phrase) > 1 and tokens[:1] == phrase[:1] and tokens[-(len(phrase) - 1):] == phrase[1:]:
+            rest = tokens[1: -(len(phrase) - 1)]  # the particle after the object: "bring X into force"
+        else:
+            continue
+        legislating = phrase == ["legislate"] or (deed == "introduce" and _names_legislation(rest))
+        if legislating:
+            # "legislate to introduce X", "bring forward legislation to implement X": X
+            after = rest[rest.index("to") + 1:] if "to" in rest[:4] else []
+            inner = read_action(" ".join(after)) if after else None
+            if inner is not None and inner.verb == "introduce" and inner.object:
+                return Deed(inner.verb, inner.object, inner.object_text, via_legislation=True)
+            # "introduce the Elections Bill": a step towards what the Bill does, not the deed itself
+            return Deed("legislate", frozenset(content_stems(" ".join(rest))), " ".join(rest), via_legislation=True)
+        return Deed(deed, frozenset(content_stems(" ".join(rest))), " ".join(rest))
     verb = tokens[0] if tokens else ""
     rest = " ".join(tokens[1:])
     return Deed(_stem(verb), frozenset(content_stems(rest)), rest)
+
+
+def _names_legislation(tokens: list[str]) -> bool:
+    """The object's head is a Bill or legislation: "the Elections Bill in the House", "legislation to ..."."""
+    head = []
+    for token in tokens:
+        if token in {"to", "on", "in", "for", "that", "which", "of", "with", "before", "by"}:
+            break
+        head.append(token)
+    return bool(set(head) & LEGISLATION)
 
 
 def object_similarity(a: Deed, b: Deed) -> float:
@@ -193,11 +218,17 @@ def similarity(a: Unit, b: Unit, same_deed: bool = True) -> float:
     return object_match(a, b) if (a.deed.verb == b.deed.verb or not same_deed) else 0.0
 
 
+def topic_similarity(a: Deed, b: Deed) -> float:
+    """Like object_similarity, without the generic words: "the response to the technical
+    consultation on digital imprints" is about digital imprints."""
+    return object_similarity(Deed(a.verb, a.object - GENERIC, ""), Deed(b.verb, b.object - GENERIC, ""))
+
+
 def object_match(a: Unit, b: Unit) -> float:
     """How surely `a` and `b` act on the same thing, whoever acts."""
     score = object_similarity(a.deed, b.deed)
     smaller, larger = sorted((a.deed.object, b.deed.object), key=len)
-    if smaller and smaller < larger and score < MIN_OVERLAP:
+    if smaller - GENERIC and smaller < larger and score < MIN_OVERLAP:
         # "introduce the regime" within "introduce a digital imprints regime": the short form
         # is the long one when the documents are about the same thing.
         score = max(score, _context_overlap(a, b))

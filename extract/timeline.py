@@ -13,12 +13,14 @@
 import hashlib
 from dataclasses import dataclass
 
-from extract.grouping import Unit, object_match, similarity
+from extract.grouping import Unit, object_match, owners_compatible, similarity, topic_similarity
 
 # A report linked automatically must match at least this well; with no owner (a paraphrase
 # in the press) it must match better and name a particular thing.
 MIN_LINK = 0.6
 MIN_LINK_WITHOUT_OWNER = 0.85
+# A deed done on the same object as a promise of another deed is progress towards it.
+MIN_STEP_LINK = 0.6
 
 
 @dataclass
@@ -94,20 +96,29 @@ def _link_score(commitment: Commitment, unit: Unit, same_deed: bool) -> float:
             return 0.0
         score = max(object_match(member, unit) for member in members)
         return score if score >= MIN_LINK_WITHOUT_OWNER else 0.0
-    return max(similarity(member, unit, same_deed=same_deed) for member in commitment.units)
+    if same_deed and unit.deed.via_legislation:
+        return 0.0  # a Bill introduced or an Act passed is a step, not the deed it enables
+    score = max(similarity(member, unit, same_deed=same_deed) for member in commitment.units)
+    if not same_deed and score < MIN_LINK:
+        # a step on the same subject: generic words ("consultation", "response") aside
+        score = max((topic_similarity(member.deed, unit.deed) for member in commitment.units
+                     if owners_compatible(member.owner, member.date, unit.owner, unit.date)), default=0.0)
+    return score
 
 
-def link(commitments: list[Commitment], rows: list[dict], same_deed_for) -> list[tuple[dict, int, float]]:
+def link(commitments: list[Commitment], rows: list[dict], same_deed_for,
+         exclude: dict[str, int] | None = None) -> list[tuple[dict, int, float]]:
     """(row, commitment number, score) for each row (a report or a negative mention) that
-    reports on one commitment; `same_deed_for(row)` says whether the deed must match."""
+    reports on one commitment; `same_deed_for(row)` says whether the deed must match;
+    `exclude` names, by row id, a commitment the row may not link to."""
     index = _index(commitments)
     links = []
     for row in rows:
-        unit = Unit(row["id"], row.get("owner"), row.get("action") or "", row.get("event_date") or row["date"],
+        unit = Unit(row["id"], row.get("owner"), _reported_action(row), row.get("event_date") or row["date"],
                     row.get("context") or "")
         same_deed = same_deed_for(row)
         best, best_score = None, 0.0
-        for number in sorted(_candidates(unit, index)):
+        for number in sorted(_candidates(unit, index) - {(exclude or {}).get(row["id"])}):
             score = _link_score(commitments[number], unit, same_deed)
             if score > best_score:
                 best, best_score = number, score
@@ -116,21 +127,45 @@ def link(commitments: list[Commitment], rows: list[dict], same_deed_for) -> list
     return links
 
 
+def _reported_action(row: dict) -> str:
+    """What a row says was done or dropped. A dropped report names the abandoned deed in the
+    rest of its sentence ("not to proceed with the provisions that would have required X"),
+    so its whole tail counts, not only the verb's object."""
+    action = row.get("action") or ""
+    if row.get("event") == "dropped" and row.get("action_start") is not None and row.get("sentence_start") is not None:
+        tail = row["sentence"][row["action_start"] - row["sentence_start"]:]
+        return tail if tail.strip() else action
+    return action
+
+
 def timelines(commitments: list[Commitment], reports: list[dict], negatives: list[dict]) -> dict[str, list[dict]]:
     """Every commitment's events (ordered by the tracker, with the reviewed ones)."""
     events = {c.id: mention_events(c) for c in commitments}
     for row, number, score in link(commitments, negatives, lambda row: True):
         commitment = commitments[number]
         events[commitment.id].append(_event(commitment.id, "dropped", row, mention_id=row["id"], score=score))
+    delivered_to: dict[str, int] = {}
     for row, number, score in link(commitments, reports, lambda row: row["event"] == "delivered"):
         commitment = commitments[number]
-        event = "partly_delivered" if row["event"] == "delivered" and row.get("partial") else row["event"]
-        events[commitment.id].append(_event(
-            commitment.id, event, row, report_id=row["id"], score=score,
-            deadline=row.get("new_deadline"), deadline_text=row.get("new_deadline_text"),
-            date=row.get("event_date") or row["date"],
-        ))
+        event = row["event"]
+        if event == "delivered":
+            delivered_to[row["id"]] = number
+            event = "partly_delivered" if row.get("partial") else "delivered"
+        events[commitment.id].append(_report_event(commitment.id, event, row, score))
+    # A deed done on the same thing is a step towards another promise about it: the
+    # consultation response published, the Bill introduced, on the way to the regime.
+    done = [row for row in reports if row["event"] == "delivered"]
+    for row, number, score in link(commitments, done, lambda row: False, exclude=delivered_to):
+        if score >= MIN_STEP_LINK:
+            commitment = commitments[number]
+            events[commitment.id].append(_report_event(commitment.id, "progress", row, score))
     return events
+
+
+def _report_event(commitment_id: str, event: str, row: dict, score: float) -> dict:
+    return _event(commitment_id, event, row, report_id=row["id"], score=score,
+                  deadline=row.get("new_deadline"), deadline_text=row.get("new_deadline_text"),
+                  date=row.get("event_date") or row["date"])
 
 
 # Same day: the promise before the progress before the outcome.
