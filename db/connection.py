@@ -85,7 +85,7 @@ def _processes_with_open(path: str) -> list[str]:
             continue
         try:
             if any(os.readlink(fd) == path for fd in (proc / "fd").iterdir()):
-                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+                command = " ".join((proc / "cmdline").read_bytes().decode(errors="replace").replace("\0", " ").split())
                 found.append(f"{proc.name} ({command[:120]})")
         except OSError:  # gone, or not ours to look at
             continue
