@@ -230,8 +230,8 @@ class CommitteeEvidenceSpider(SourceSpider):
               "publication": ("publications", "document_status")}
 
     def document_request(self, path, callback, errback, **cb_kwargs) -> scrapy.Request:
-        ((kind, record),) = cb_kwargs.items()
-        table, status = self.STORED[kind]
+        kind = next(key for key in cb_kwargs if key in self.STORED)
+        record, (table, status) = cb_kwargs[kind], self.STORED[kind]
         return self.record_request(f"{self.api_root}{path}", callback=callback, errback=errback, cb_kwargs=cb_kwargs,
                                    held=lambda: self.store_holds(table, record.id, record.raw, {status: ("ok",)}))
 

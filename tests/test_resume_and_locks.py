@@ -220,8 +220,8 @@ def test_a_writer_kept_waiting_too_long_says_who_holds_the_store(db_path, tmp_pa
         assert holder.stdout.readline().strip() == "holding"
         load = run([sys.executable, "-m", "commitments", "--db", str(db_path), "load", str(records)],
                    COMMITMENTS_BUSY_TIMEOUT="1")
-        crawl = run([sys.executable, "-m", "commitments", "--db", str(db_path), "crawl", "written-questions",
-                     "--since", "2022-01-01", "--api-url", "http://127.0.0.1:9", *FAST], COMMITMENTS_BUSY_TIMEOUT="1")
+        with SlowDetails([], detail_seconds=0) as api:
+            crawl = run(crawl_command(api, db_path, tmp_path / "job"), COMMITMENTS_BUSY_TIMEOUT="1")
     finally:
         holder.kill()
         holder.communicate()
