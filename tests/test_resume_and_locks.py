@@ -209,11 +209,10 @@ def test_a_writer_kept_waiting_too_long_says_who_holds_the_store(db_path, tmp_pa
     records = tmp_path / "records.jsonl"
     records.write_text(json.dumps({"record_type": "rejection", "source": "test", "url": "u", "reason": "r"}) + "\n")
     run([sys.executable, "-m", "commitments", "--db", str(db_path), "load", str(records)])
-    # Another process opens a write transaction and sits on it.
-    holder = start([sys.executable, "-c", "import sys, time, db\n"
+    # Another process takes the write lock and sits on it.
+    holder = start([sys.executable, "-c", "import time, db\n"
                     f"store = db.open_db({str(db_path)!r})\n"
-                    "store.conn.__enter__()\n"
-                    "store['rejections'].delete_where()\n"
+                    "store.conn.execute('BEGIN IMMEDIATE')\n"
                     "print('holding', flush=True)\n"
                     "time.sleep(60)\n"])
     try:
