@@ -620,7 +620,13 @@ def demo(ctx, site_dir):
 
 
 def main():
-    cli()
+    from db.connection import StoreBusy
+
+    try:
+        cli()
+    except StoreBusy as exc:  # another process held the store too long: one line, no traceback
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

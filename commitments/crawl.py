@@ -1,13 +1,21 @@
 """Running a spider from the command line: settings, incremental windows, job directories."""
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 
+import click
+
 import db
+from common.dates import now_iso
+from db import crawl_runs
+from db.connection import StoreBusy
 
 # command -> (spider, the setting its --api-url overrides)
 SPIDERS = {
@@ -85,13 +93,57 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
     if api_setting:
         reach.check_reachable(project.get(api_setting), project.getfloat("REACH_TIMEOUT", reach.DEFAULT_TIMEOUT))
 
-    process = CrawlerProcess(project)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **args)
-    process.start()
-    stats = crawler.stats.get_stats()
-    if stats.get("finish_reason") == "finished":
-        # A complete run leaves nothing to resume; a stopped one keeps its
-        # queue so that the same command picks up where it left off.
-        shutil.rmtree(project.get("JOBDIR"), ignore_errors=True)
+    with job_lock(job_dir):
+        report_interrupted_runs(db_path)
+        from spiders.base import job_dir_remembers
+
+        if job_dir_remembers(job_dir):
+            click.echo(f"Resuming the unfinished crawl kept in {job_dir}", err=True)
+        process = CrawlerProcess(project)
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **args)
+        process.start()
+        stats = crawler.stats.get_stats()
+        if stats.get("finish_reason") == "finished":
+            # A complete run leaves nothing to resume; a stopped one keeps its
+            # queue so that the same command picks up where it left off.
+            shutil.rmtree(project.get("JOBDIR"), ignore_errors=True)
     return stats
+
+
+@contextlib.contextmanager
+def job_lock(job_dir: str):
+    """Hold the job directory for this process: two runs of the same crawl would share (and
+    tangle) one request queue, so the second is refused, naming the first."""
+    lock_path = Path(f"{job_dir}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise click.ClickException(f"this crawl is already running ({holder}) with job directory {job_dir}: "
+                                       "wait for it to finish, or stop it and run this again to resume") from None
+        lock.truncate(0)
+        lock.write(f"pid {os.getpid()} on {socket.gethostname()}, started {now_iso()}\n")
+        lock.flush()
+        # The file stays when the crawl ends (the lock goes with the process, even a killed
+        # one): removing it could let two later runs lock two different files of one name.
+        yield
+
+
+def report_interrupted_runs(db_path: str) -> None:
+    """Mark runs whose process died (killed, or the machine went down) `interrupted`, and say so in one line."""
+    try:
+        database = db.open_db(db_path)
+        try:
+            gone = crawl_runs.mark_interrupted_runs(database)
+        finally:
+            database.close()
+    except StoreBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    if gone:
+        click.echo("Marked interrupted (process gone): " + "; ".join(
+            f"{run['spider']} run started {run['started']} (pid {run['pid']}, last stored at {run['finished']}, "
+            f"{run['items_stored'] or 0} records)" for run in gone), err=True)

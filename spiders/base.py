@@ -1,17 +1,25 @@
-"""What every source spider shares: its API root setting, page size, rejections and lost pages."""
+"""What every source spider shares: its API root setting, page size, rejections and lost pages,
+and the requests a record waits on, which a resumed crawl must not lose."""
 
 import json
+from pathlib import Path
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 
+import db
+from db import crawl_runs
 from spiders.items import Rejection
 
 
 def failure_reason(failure) -> str:
-    """'HTTP 404' for an HTTP error, else the exception (refused connection, timeout ...)."""
+    """'HTTP 404' for an HTTP error, the reason a request was given up (a redirect loop),
+    else the exception (refused connection, timeout ...)."""
     response = getattr(failure.value, "response", None)
-    return f"HTTP {response.status}" if response is not None else repr(failure.value)
+    if response is not None:
+        return f"HTTP {response.status}"
+    return str(failure.value) if isinstance(failure.value, IgnoreRequest) and str(failure.value) else repr(failure.value)
 
 
 # What a parser raises on a record that is not the shape it expects (OverflowError: int() of
@@ -19,10 +27,51 @@ def failure_reason(failure) -> str:
 PARSE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
+def job_dir_remembers(job_dir: str | None) -> bool:
+    """Whether a job directory holds the seen-set of an earlier run that did not complete."""
+    seen = Path(job_dir) / "requests.seen" if job_dir else None
+    return bool(seen and seen.is_file() and seen.stat().st_size)
+
+
 class SourceSpider(scrapy.Spider):
     source: str  # the `documents.source`-style name used in rejections and stats
     api_setting: str  # the setting that holds the API root
     items_key = "results"  # where a list page keeps its records
+    resumed = False  # set from the job directory when the crawler makes the spider
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Asked before the crawl starts: once it runs, its own requests fill the seen-set.
+        spider.resumed = job_dir_remembers(crawler.settings.get("JOBDIR"))
+        return spider
+
+    # -- requests a record waits on ------------------------------------------
+
+    def record_request(self, url: str, held=None, **kwargs) -> scrapy.Request:
+        """A request that a record waits on (its detail, its document).
+
+        The job directory's seen-set remembers a request from the moment it is queued,
+        but its record reaches the store only when the pipeline's batch is saved: a run
+        killed in between leaves requests remembered whose records were never stored
+        (still queued, in flight, or in the unsaved batch). So on a resumed crawl only a
+        request whose record the store already holds whole (`held()`) may be skipped as
+        seen; every other one is made again.
+        """
+        return scrapy.Request(url, dont_filter=self.resumed and not (held and held()), **kwargs)
+
+    def store_holds(self, table: str, record_id, listed: dict, whole: dict[str, tuple], cut=()) -> bool:
+        """Whether the store holds this record whole, as listed now (see `crawl_runs.holds_as_listed`)."""
+        if not hasattr(self, "_store"):
+            try:
+                self._store = db.read_db(self.settings.get("COMMITMENTS_DB"))
+            except db.StoreNotFound:
+                self._store = None
+        return self._store is not None and crawl_runs.holds_as_listed(self._store, table, record_id, listed, whole, cut)
+
+    def closed(self, reason):
+        if getattr(self, "_store", None) is not None:
+            self._store.close()
 
     # -- paged lists: {"<items_key>": [...], "totalResults": N} with skip/take ----
 

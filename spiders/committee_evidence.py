@@ -225,8 +225,15 @@ class CommitteeEvidenceSpider(SourceSpider):
         yield self.document_request(f"/api/OralEvidence/{session.id}/Document/Html", self.parse_transcript,
                                     self.transcript_html_failed, session=session)
 
+    # Where each record that waits on a document is stored, and its status when whole.
+    STORED = {"session": ("oral_evidence", "transcript_status"), "submission": ("written_evidence", "text_status"),
+              "publication": ("publications", "document_status")}
+
     def document_request(self, path, callback, errback, **cb_kwargs) -> scrapy.Request:
-        return scrapy.Request(f"{self.api_root}{path}", callback=callback, errback=errback, cb_kwargs=cb_kwargs)
+        kind = next(key for key in cb_kwargs if key in self.STORED)
+        record, (table, status) = cb_kwargs[kind], self.STORED[kind]
+        return self.record_request(f"{self.api_root}{path}", callback=callback, errback=errback, cb_kwargs=cb_kwargs,
+                                   held=lambda: self.store_holds(table, record.id, record.raw, {status: ("ok",)}))
 
     def parse_transcript(self, response, session):
         try:

@@ -1,8 +1,10 @@
-"""Retries that wait (exponential backoff, honouring Retry-After on 429 and 503), and the
-address policy that keeps a public feed from leading the crawler into this machine or its network."""
+"""Retries that wait (exponential backoff, honouring Retry-After on 429 and 503), redirects
+that fail loudly instead of vanishing, and the address policy that keeps a public feed from
+leading the crawler into this machine or its network."""
 
 import asyncio
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
@@ -82,3 +84,41 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 pass  # an HTTP date; fall back to our own schedule
         attempt = retry.meta.get("retry_times", 1)
         return min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max)
+
+
+class NoSilentRedirects:
+    """Redirects that never lose a request without a word.
+
+    Scrapy's redirect middlewares hand the redirected request back to the scheduler,
+    whose dupefilter drops it, unlogged, when its URL was seen: a detail that redirects
+    to itself (or to a page already fetched for another record) vanished with its
+    record. Here a redirected request is never dropped as seen; a URL reached a third
+    time in one chain is a loop, and a loop or too long a chain fails the request with
+    the reason, so its errback stores a rejection, and the run is incomplete.
+    """
+
+    def process_response(self, request, response, spider=None):
+        try:
+            result = super().process_response(request, response)
+        except IgnoreRequest:
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            raise self._lost(f"more than {self.max_redirect_times} redirects: {' -> '.join(chain)}")
+        if isinstance(result, Request):
+            chain = result.meta.get("redirect_urls", [])
+            if chain.count(result.url) >= 2:
+                loop = chain[len(chain) - 1 - chain[::-1].index(result.url):] + [result.url]
+                raise self._lost(f"redirect loop: {' -> '.join(loop)}")
+            result.dont_filter = True
+        return result
+
+    def _lost(self, reason: str) -> IgnoreRequest:
+        self.crawler.stats.inc_value("redirects/lost")
+        return IgnoreRequest(reason[:1000])
+
+
+class LoopSafeRedirectMiddleware(NoSilentRedirects, RedirectMiddleware):
+    pass
+
+
+class LoopSafeMetaRefreshMiddleware(NoSilentRedirects, MetaRefreshMiddleware):
+    pass

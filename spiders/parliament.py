@@ -8,8 +8,6 @@ from its detail endpoint, and only such records are.
 
 import json
 
-import scrapy
-
 from common.dates import check_window
 from spiders.base import PARSE_ERRORS, SourceSpider, failure_reason
 
@@ -39,6 +37,8 @@ class ParliamentListSpider(SourceSpider):
     detail_path: str  # with {id}
     date_params: dict[str, tuple[str, str]]  # --date-field choice -> (from param, to param)
     cut_fields: tuple[str, ...]  # fields of `value` that the list may cut
+    table: str  # where the store keeps the records
+    whole: dict[str, tuple]  # the stored cut flags of a record held whole
 
     def __init__(self, since=None, until=None, date_field=None, house=None,
                  answering_body=None, search_term=None, *args, **kwargs):
@@ -107,8 +107,9 @@ class ParliamentListSpider(SourceSpider):
         self.seen_ids.add(record.id)
         cut = [name for name in self.cut_fields if is_cut(value.get(name), name)]
         if cut:
-            yield scrapy.Request(
+            yield self.record_request(
                 self.detail_url(record.id),
+                held=lambda: self.store_holds(self.table, record.id, value, self.whole, self.cut_fields),
                 callback=self.parse_detail,
                 errback=self.detail_failed,
                 cb_kwargs={"fallback": record, "cut": cut},

@@ -68,6 +68,7 @@ class PressSpider(SourceSpider):
 
     async def start(self):
         self.seen, self.ministers, self.commitments = self.store_knows()
+        self.requested: set[str] = set()
         for feed in self.config["feeds"]:
             yield scrapy.Request(feed["url"], callback=self.parse_feed, errback=self.feed_failed,
                                  cb_kwargs={"feed": feed}, meta={ADDRESS_ORIGIN: str(feed["url"])}, dont_filter=True)
@@ -93,11 +94,15 @@ class PressSpider(SourceSpider):
             if link in self.seen and not self.refresh:
                 self.crawler.stats.inc_value("article/already_stored")
                 continue
+            if link in self.requested:  # in two feeds: once is enough
+                continue
+            self.requested.add(link)
             meta = {"title": entry.get("title"), "author": entry.get("author"),
                     "published": entry.get("published") or entry.get("updated"),
                     "outlet": feed.get("outlet") or parsed.feed.get("title")}
-            yield scrapy.Request(link, callback=self.parse_article, errback=self.article_failed,
-                                 cb_kwargs={"feed": feed, "entry": meta}, meta={ADDRESS_ORIGIN: str(feed["url"])})
+            # Articles already stored were skipped above: a resumed crawl fetches every other one.
+            yield self.record_request(link, callback=self.parse_article, errback=self.article_failed,
+                                      cb_kwargs={"feed": feed, "entry": meta}, meta={ADDRESS_ORIGIN: str(feed["url"])})
 
     def parse_article(self, response, feed, entry):
         if "html" not in response.headers.get("Content-Type", b"text/html").decode().lower():

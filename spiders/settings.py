@@ -35,6 +35,11 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.AddressPolicyMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
+    # A redirect loop is a rejection, never a request that silently disappears.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "spiders.middlewares.LoopSafeMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "spiders.middlewares.LoopSafeRedirectMiddleware": 600,
 }
 # Networks the address policy counts as public whatever their range (default: none).
 # A press feed on a public host is never let reach a loopback, private or link-local

@@ -66,6 +66,8 @@ class WrittenQuestionsSpider(ParliamentListSpider):
     detail_path = "/api/writtenquestions/questions/{id}"
     date_params = date_fields.WRITTEN_QUESTIONS
     cut_fields = ("questionText", "answerText", "originalAnswerText")
+    table = "written_questions"
+    whole = {"answer_truncated": (0, None), "question_truncated": (0, None)}
 
     def extra_query(self):
         # Withdrawn questions are kept: a withdrawal is part of the record.

@@ -53,6 +53,8 @@ class WrittenStatementsSpider(ParliamentListSpider):
     detail_path = "/api/writtenstatements/statements/{id}"
     date_params = date_fields.WRITTEN_STATEMENTS
     cut_fields = ("text",)
+    table = "written_statements"
+    whole = {"text_truncated": (0, None)}
 
     def parse_record(self, value):
         return parse_statement(value, self.api_root)
