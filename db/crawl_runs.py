@@ -15,14 +15,9 @@ import sqlite_utils
 
 from common.dates import now_iso
 
-# Columns added to crawl_runs for knowing whether a run's process is still alive.
-RUN_PROCESS_COLUMNS = {"pid": int, "host": str, "updated": str}
-
-
 def start_run(db: sqlite_utils.Database, spider: str, params: dict) -> str:
     run_id = uuid.uuid4().hex
     with db.conn:
-        _ensure_process_columns(db)
         mark_interrupted_runs(db)
         db["crawl_runs"].insert({"id": run_id, "spider": spider, "started": now_iso(), "status": "running",
                                  "params": json.dumps(params, sort_keys=True), "pid": os.getpid(),
@@ -48,7 +43,6 @@ def mark_interrupted_runs(db: sqlite_utils.Database) -> list[dict]:
     if "crawl_runs" not in db.table_names():
         return []
     with db.conn:
-        _ensure_process_columns(db)
         here = socket.gethostname()
         gone = [run for run in db["crawl_runs"].rows_where("status = 'running' and host = ?", [here])
                 if not _process_alive(run["pid"], run["started"])]
@@ -65,12 +59,6 @@ def last_finished_run(db: sqlite_utils.Database, spider: str) -> str | None:
     return db.execute("select max(started) from crawl_runs where spider = ? and status = 'finished'",
                       [spider]).fetchone()[0]
 
-
-def _ensure_process_columns(db: sqlite_utils.Database) -> None:
-    table = db["crawl_runs"]
-    for column, kind in RUN_PROCESS_COLUMNS.items():
-        if column not in table.columns_dict:
-            table.add_column(column, kind)
 
 
 def _process_alive(pid, started: str) -> bool:

@@ -120,6 +120,9 @@ TABLES: dict[str, dict] = {
         columns={
             "id": str, "spider": str, "started": str, "finished": str, "status": str,
             "params": str, "items_stored": int, "rejections": int,
+            # which process runs it, and when it last stored a batch: a run left `running` by a
+            # killed process is marked `interrupted` by the next run
+            "pid": int, "host": str, "updated": str,
         },
         pk="id",
     ),
