@@ -37,6 +37,43 @@ def test_demo_finds_the_two_2019_commitments_with_their_sources(demo):
     assert {"owner": "Cabinet Office"} in press
 
 
+def _commitment(database, action):
+    (commitment,) = database.query("select * from commitments where action = ?", [action])
+    events = list(database.query("select * from commitment_events where commitment_id = ? order by sequence",
+                                 [commitment["id"]]))
+    return commitment, events
+
+
+def test_demo_tracks_the_imprints_regime_from_promise_to_force(demo):
+    database = sqlite_utils.Database(demo[0])
+    commitment, events = _commitment(database, STORY[1])
+    assert events[0]["event"] == "made" and events[0]["date"].startswith("2019")
+    progress = [e for e in events if e["event"] == "progress"]
+    assert any("technical consultation" in e["sentence"] and e["date"].startswith("2020") for e in progress)
+    assert any("Elections Bill" in e["sentence"] and e["date"] == "2021-07-05" for e in progress)
+    (delivered,) = [e for e in events if e["event"] == "delivered"]
+    assert delivered["date"] == "2023-11-02" and "came into force" in delivered["sentence"]
+    assert (commitment["status"], commitment["status_date"], commitment["status_event_id"]) == \
+        ("delivered", "2023-11-02", delivered["id"])
+    assert delivered["source_url"].startswith("http") and "came into force" in commitment["status_reason"]
+    assert all(e["sentence"] and e["source_url"] for e in events)
+
+
+def test_demo_consultation_is_delivered_by_its_launch_and_others_are_overdue_or_dropped(demo):
+    database = sqlite_utils.Database(demo[0])
+    commitment, events = _commitment(database, STORY[0])
+    launch = database["commitment_events"].get(commitment["status_event_id"])
+    assert commitment["status"] == "delivered" and launch["date"] == "2019-07-28" and "launched" in launch["sentence"]
+    for status in ("overdue", "dropped"):
+        rows = list(database.query("select * from commitments where status = ?", [status]))
+        assert rows, f"no {status} commitment in the demo"
+        for row in rows:
+            setter = database["commitment_events"].get(row["status_event_id"])
+            assert row["status_reason"] and setter["sentence"] and setter["source_url"]
+    (dropped,) = database.query("select * from commitments where status = 'dropped'")
+    assert "legal but harmful" in dropped["status_reason"] and dropped["status_date"] == "2022-11-29"
+
+
 def test_site_lists_commitments_with_owner_kind_date_and_source_links(demo):
     db_path, site, _ = demo
     index = (site / "index.html").read_text()
