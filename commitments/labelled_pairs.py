@@ -301,10 +301,16 @@ def owner_lines() -> dict[str, str]:
             name = parent[name]
         return name
 
-    def join(a: str, b: str) -> None:
-        ra, rb = find(canonical_owner(a)), find(canonical_owner(b))
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+
+    def join(a: str, b: str) -> None:
+        # The names as written and as the gazetteer knows them are one line.
+        for name in (a, b):
+            union(name, canonical_owner(name))
+        union(a, b)
 
     renamed_to = json.loads(resources.gazetteer().read_text()).get("renamed_to", {})
     for old, successors in renamed_to.items():

@@ -20,6 +20,9 @@ class Gazetteer:
             for alias in [name, *aliases]:
                 self.canonical[self._key(alias)] = name
         self.programmes = {self._key(p): dept for p, dept in data.get("programmes", {}).items()}
+        # Hansard's short department titles: names of answering bodies, too common as words
+        # ("Health", "Transport") to be looked for in running text.
+        self.titles = {self._key(t): body for t, body in data.get("department_titles", {}).items()}
         names = sorted(set(self.canonical) | set(self.programmes), key=len, reverse=True)
         # Longest names first so "Department for Digital, Culture, Media and
         # Sport" wins over "DCMS"-style fragments inside it.
@@ -35,7 +38,7 @@ class Gazetteer:
         if not name:
             return None
         key = self._key(name)
-        return self.canonical.get(key) or self.programmes.get(key)
+        return self.canonical.get(key) or self.programmes.get(key) or self.titles.get(key)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Every body or programme named in `text`: (start, end, canonical owner)."""

@@ -32,7 +32,7 @@ STOPWORDS = {
     # timing words belong to the deadline, not the deed
     "due", "course", "shortly", "soon", "possible", "early", "earliest", "opportunity", "year",
     "month", "week", "spring", "summer", "autumn", "winter", "later", "next", "coming",
-    "appropriate", "time", "timely", "january", "february", "march", "april", "june", "july", "august",
+    "appropriate", "time", "timely", "usual", "normal", "way", "manner", "january", "february", "march", "april", "june", "july", "august",
     "september", "october", "november", "december",
 }
 
@@ -45,13 +45,15 @@ GENERIC = {
     "honourable", "hon", "friend", "lord", "noble", "parliament", "government", "department",
     "figure", "statistic", "publication", "paper", "analysis", "assessment", "step", "action",
     "measure", "option", "progress", "view", "approach", "answer", "request", "case", "position",
+    "announcement", "change", "impact", "note", "situation", "engagement", "basis", "focus", "output",
+    "step", "next", "plan", "arrangement", "provision", "detail", "full",
 }
 
 # A deed named in several ways is one deed. Longest phrase first when reading an action.
 VERB_CLASSES = {
     "introduce": ["bring in", "bring forward", "bring into force", "put in place", "introduce",
                   "implement", "legislate", "enact", "establish", "set up", "create", "roll out",
-                  "deliver", "commence", "make"],
+                  "deliver", "commence"],
     "publish": ["publish", "release", "set out", "issue", "lay", "make available", "share"],
     "consult": ["consult", "launch a consultation", "hold a consultation", "open a consultation",
                 "run a consultation", "launch a call for evidence", "seek views"],
@@ -71,6 +73,12 @@ _PHRASES = sorted(
 LEGISLATION = {"legislation", "bill", "bills", "act", "regulations", "order", "measure"}
 
 MIN_OVERLAP = 0.6
+# Deeds that are never another wording of a different verb's deed: consulting is not
+# responding, considering is not doing, keeping the House informed is not the thing itself.
+DISTINCT_DEEDS = {"consult", "respond", "consider", "inform", "continue", "legislate"}
+SAME_THING = 0.85
+# Verbs of attitude or watching, not deeds (the guideline's vague verbs).
+VAGUE_DEEDS = {"follow", "monitor", "encourage", "urge", "welcome", "watch", "form", "retain", "engage", "listen"}
 MIN_CONTEXT_OVERLAP = 0.5
 
 
@@ -81,12 +89,15 @@ def _stem(word: str) -> str:
     return word
 
 
+GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC)
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", (text or "").lower().replace("’", "'"))
 
 
 def content_stems(text: str) -> set[str]:
-    return {_stem(w) for w in words(text) if w not in STOPWORDS}
+    return {_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1}
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,7 @@ class Deed:
 
     @property
     def generic(self) -> bool:
-        return not (self.object - GENERIC)
+        return not (self.object - GENERIC_STEMS)
 
 
 # Dropped before a deed phrase is matched: "launch the consultation" is "launch a consultation".
@@ -122,7 +133,7 @@ def read_action(action: str) -> Deed:
         legislating = phrase == ["legislate"] or (deed == "introduce" and _names_legislation(rest))
         if legislating:
             # "legislate to introduce X", "bring forward legislation to implement X": X
-            after = rest[rest.index("to") + 1:] if "to" in rest[:4] else []
+            after = rest[rest.index("to") + 1:] if "to" in rest else []
             inner = read_action(" ".join(after)) if after else None
             if inner is not None and inner.verb == "introduce" and inner.object:
                 return Deed(inner.verb, inner.object, inner.object_text, via_legislation=True)
@@ -206,7 +217,7 @@ class Unit:
     def __post_init__(self):
         self.key = self.key or self.id
         self.deed = read_action(self.action or "")
-        self.context_words = frozenset(content_stems(self.context) - GENERIC)
+        self.context_words = frozenset(content_stems(self.context) - GENERIC_STEMS)
 
 
 def similarity(a: Unit, b: Unit, same_deed: bool = True) -> float:
@@ -215,20 +226,31 @@ def similarity(a: Unit, b: Unit, same_deed: bool = True) -> float:
     "consult on the strategy"); without it only the object counts (a report of progress)."""
     if not owners_compatible(a.owner, a.date, b.owner, b.date):
         return 0.0
-    return object_match(a, b) if (a.deed.verb == b.deed.verb or not same_deed) else 0.0
+    if a.deed.verb in VAGUE_DEEDS or b.deed.verb in VAGUE_DEEDS:
+        return 0.0  # "follow matters", "monitor the situation": nothing to check, nothing to group
+    if a.deed.verb == b.deed.verb or not same_deed:
+        return object_match(a, b)
+    if {a.deed.verb, b.deed.verb} & DISTINCT_DEEDS:
+        return 0.0
+    # Other verbs for one deed on one particular thing: "deliver" or "publish" a new Road
+    # Safety Strategy, "build" or "deliver" 1.5 million homes.
+    if not (a.deed.object - GENERIC_STEMS and b.deed.object - GENERIC_STEMS):
+        return 0.0
+    score = topic_similarity(a.deed, b.deed)  # the words themselves, no help from the headings
+    return score if score >= SAME_THING else 0.0
 
 
 def topic_similarity(a: Deed, b: Deed) -> float:
     """Like object_similarity, without the generic words: "the response to the technical
     consultation on digital imprints" is about digital imprints."""
-    return object_similarity(Deed(a.verb, a.object - GENERIC, ""), Deed(b.verb, b.object - GENERIC, ""))
+    return object_similarity(Deed(a.verb, a.object - GENERIC_STEMS, ""), Deed(b.verb, b.object - GENERIC_STEMS, ""))
 
 
 def object_match(a: Unit, b: Unit) -> float:
     """How surely `a` and `b` act on the same thing, whoever acts."""
     score = object_similarity(a.deed, b.deed)
     smaller, larger = sorted((a.deed.object, b.deed.object), key=len)
-    if smaller - GENERIC and smaller < larger and score < MIN_OVERLAP:
+    if smaller - GENERIC_STEMS and smaller < larger and score < MIN_OVERLAP:
         # "introduce the regime" within "introduce a digital imprints regime": the short form
         # is the long one when the documents are about the same thing.
         score = max(score, _context_overlap(a, b))
@@ -250,11 +272,11 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]
     """Groups of units, earliest first; a unit joins the group holding its most similar
     earlier unit when that similarity reaches `threshold`."""
     groups: list[list[Unit]] = []
-    # Only groups sharing the deed and an object word can match: an index keeps the
-    # comparisons near-linear on a store of thousands of mentions.
-    index: dict[tuple[str, str], set[int]] = {}
+    # Only groups sharing an object word (or, with no object, the deed) can match: an
+    # index keeps the comparisons near-linear on a store of thousands of mentions.
+    index: dict[str, set[int]] = {}
     for unit in sorted(units, key=lambda u: (u.date or "", u.id)):
-        keys = [(unit.deed.verb, stem) for stem in unit.deed.object] or [(unit.deed.verb, "")]
+        keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
         candidates = set().union(*(index.get(key, set()) for key in keys))
         best, best_score = None, 0.0
         for number in sorted(candidates):

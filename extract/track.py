@@ -12,7 +12,7 @@ from pathlib import Path
 
 from common.kinds import KIND_ORDER
 from extract.commitment_ids import assign_ids
-from extract.grouping import GENERIC, Unit, group
+from extract.grouping import GENERIC_STEMS, Unit, group
 from extract.overrides import Override
 from extract.status import derive_status
 from extract.timeline import EVENT_ORDER, Commitment, timelines
@@ -56,7 +56,7 @@ def title_of(mentions: list[dict]) -> str:
         words = action.split()
         unit = _unit(mention)
         return (
-            bool(unit.deed.object - GENERIC),
+            bool(unit.deed.object - GENERIC_STEMS),
             not (len(words) > 1 and words[1].lower() in PRONOUN_OBJECTS),
             4 <= len(words) <= 16,
             -abs(len(words) - 9),
