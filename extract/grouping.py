@@ -220,17 +220,19 @@ class Unit:
         self.context_words = frozenset(content_stems(self.context) - GENERIC_STEMS)
 
 
-def similarity(a: Unit, b: Unit, same_deed: bool = True) -> float:
+def similarity(a: Unit, b: Unit, same_deed: bool = True, other_verbs: bool = True) -> float:
     """0..1: how surely `a` and `b` are about one commitment (0 when the owners cannot be).
-    With `same_deed` the verb classes must match too ("publish the strategy" is not
-    "consult on the strategy"); without it only the object counts (a report of progress)."""
+    With `same_deed` the deeds must match too ("publish the strategy" is not "consult on the
+    strategy"): the same verb class, or, with `other_verbs`, another verb for one particular
+    thing ("deliver" or "publish" a new Road Safety Strategy); without `same_deed` only the
+    object counts (a report of progress)."""
     if not owners_compatible(a.owner, a.date, b.owner, b.date):
         return 0.0
     if a.deed.verb in VAGUE_DEEDS or b.deed.verb in VAGUE_DEEDS:
         return 0.0  # "follow matters", "monitor the situation": nothing to check, nothing to group
     if a.deed.verb == b.deed.verb or not same_deed:
         return object_match(a, b)
-    if {a.deed.verb, b.deed.verb} & DISTINCT_DEEDS:
+    if not other_verbs or {a.deed.verb, b.deed.verb} & DISTINCT_DEEDS:
         return 0.0
     # Other verbs for one deed on one particular thing: "deliver" or "publish" a new Road
     # Safety Strategy, "build" or "deliver" 1.5 million homes.

@@ -98,7 +98,8 @@ def _link_score(commitment: Commitment, unit: Unit, same_deed: bool) -> float:
         return score if score >= MIN_LINK_WITHOUT_OWNER else 0.0
     if same_deed and unit.deed.via_legislation:
         return 0.0  # a Bill introduced or an Act passed is a step, not the deed it enables
-    score = max(similarity(member, unit, same_deed=same_deed) for member in commitment.units)
+    # Delivery is the promised deed itself: its own verb class, never a look-alike.
+    score = max(similarity(member, unit, same_deed=same_deed, other_verbs=False) for member in commitment.units)
     if not same_deed and score < MIN_LINK:
         # a step on the same subject: generic words ("consultation", "response") aside
         score = max((topic_similarity(member.deed, unit.deed) for member in commitment.units

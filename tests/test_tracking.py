@@ -118,6 +118,16 @@ def test_delivery_needs_the_same_deed_not_just_the_same_subject():
     assert commitment["status"] == "delivered"
 
 
+def test_a_deed_done_on_the_same_subject_is_progress_not_delivery():
+    mentions = [mention("q1", "2019-05-05", IMPRINTS)]
+    consultation = report("q2", "2020-08-12", "delivered",
+                          "publish a technical consultation on the digital imprints regime for online election material")
+    bill = report("q3", "2021-07-05", "delivered", "introduce legislation for the digital imprints regime")
+    commitment, events = only(track(mentions, [], [consultation, bill], {}, [], AS_OF))
+    assert [e["event"] for e in events] == ["made", "progress", "progress"]
+    assert commitment["status"] == "in_progress"
+
+
 def test_a_report_before_the_promise_or_by_another_owner_is_not_linked():
     mentions = [mention("q1", "2020-05-05", IMPRINTS)]
     early = report("q2", "2019-01-01", "delivered", IMPRINTS)
