@@ -7,7 +7,11 @@ from spacy.tokens import Doc
 BULLETS = {"-", "•", "*", "–", "·"}
 
 # Parliamentary abbreviations that end in a full stop but never end a sentence.
-HONORIFICS = {"hon", "Hon", "Rt", "rt", "Gov", "Cllr"}
+HONORIFICS = {"hon", "Hon", "Rt", "rt", "Gov", "Cllr", "Mr", "Mrs", "Ms", "Dr", "Prof", "Sr", "Jr"}
+
+# References that a number follows: "para. 4", "No. 1234", "col. 56W", "Cm. 9999".
+NUMBERED = {"para", "paras", "No", "Nos", "no", "nos", "p", "pp", "col", "cols", "vol", "Vol", "Cm",
+            "Cmnd", "Art", "art", "Sch", "sch", "reg", "Reg", "s", "ss", "c", "fig", "Fig"}
 
 
 @Language.component("text_boundaries")
@@ -25,4 +29,10 @@ def text_boundaries(doc: Doc) -> Doc:
             doc[token.i + 2].is_sent_start = False
         elif token.text.rstrip(".") in HONORIFICS and token.text.endswith("."):
             following.is_sent_start = False
+        if token.text.rstrip(".") in NUMBERED:
+            # the number may follow the abbreviation's own full stop or a separate "." token
+            after = following if token.text.endswith(".") else (
+                doc[token.i + 2] if following.text == "." and token.i + 2 < len(doc) else None)
+            if after is not None and (after.like_num or after.text[:1].isdigit()):
+                after.is_sent_start = False
     return doc
