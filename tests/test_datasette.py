@@ -204,3 +204,20 @@ def test_every_stored_query_runs(server):
         params = {p: arguments[p] for p in query.get("params", [])}
         result = get_json(f"{server}/{name}.json?" + urllib.parse.urlencode(params))
         assert result.get("ok", True) and "rows" in result, name
+
+
+def test_recent_changes_is_an_atom_feed(server):
+    pytest.importorskip("datasette_atom", reason="datasette-atom is not installed")
+    feedparser = pytest.importorskip("feedparser")
+    feed = feedparser.parse(text(f"{server}/recent_changes.atom?days=365"))
+    assert feed.version == "atom10" and not feed.bozo
+    assert [e.id for e in feed.entries] == [f"commitment-{IMPRINTS}-delivered-2023-11-02",
+                                            "commitment-5effc01700b0-unclear-2023-07-09"]
+    assert "came into force" in feed.entries[0].summary and feed.entries[0].link.startswith("http")
+
+
+def test_one_search_box_across_the_searchable_tables(server):
+    pytest.importorskip("datasette_search_all", reason="datasette-search-all is not installed")
+    page = text(server.rsplit("/", 1)[0] + "/-/search?q=online-election")
+    for table in ("commitments", "mentions", "documents"):
+        assert f"/commitments/{table}.json" in page
