@@ -4,6 +4,8 @@ import json
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from common import resources
 
 METADATA = resources.datasette_metadata()
@@ -12,7 +14,7 @@ TEMPLATES = resources.datasette_templates()  # None: none shipped
 
 def metadata_for(db_path: str) -> dict:
     """The metadata with its database section named after the file, as Datasette names it."""
-    metadata = json.loads(METADATA.read_text())
+    metadata = yaml.safe_load(METADATA.read_text())
     metadata["databases"] = {Path(db_path).stem: metadata["databases"]["commitments"]}
     return metadata
 

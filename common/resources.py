@@ -57,7 +57,7 @@ def static_assets() -> Path:
 
 
 def datasette_metadata() -> Path:
-    return _file("db", "datasette_metadata.json")
+    return _file("db", "datasette_metadata.yaml")
 
 
 def labelled_corpus() -> Path:

@@ -1,0 +1,223 @@
+"""The Datasette instance: its metadata describes everything, search forgives, stored queries answer.
+
+The demo is built once for the module and its statuses re-derived as of a fixed date, so that the
+stored queries' rows do not move with the calendar; Datasette is then started for real with
+`commitments serve` on a free loopback port and queried over HTTP.
+"""
+
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+
+import pytest
+import sqlite_utils
+import yaml
+
+from common import resources
+from db.schema import FOREIGN_KEYS, TABLES, VIEWS, ensure_db_shape
+from extract.status import UNCLEAR_AFTER_DAYS
+from tests.conftest import ROOT, free_port, get_json, run_cli, wait_for_json
+
+AS_OF = "2024-06-30"
+IMPRINTS, CONSULTATION = "fafa40c3532b", "3d156350f6bb"  # the demo's two 2019 stories (ids are stable)
+
+
+def metadata() -> dict:
+    return yaml.safe_load(resources.datasette_metadata().read_text())
+
+
+def database_metadata() -> dict:
+    return metadata()["databases"]["commitments"]
+
+
+def schema_columns() -> dict[str, list[str]]:
+    """Every table's and view's columns, as db/schema.py makes them."""
+    db = sqlite_utils.Database(memory=True)
+    ensure_db_shape(db)
+    names = list(TABLES) + list(VIEWS)
+    return {name: [c.name for c in (db[name] if name in TABLES else db.view(name)).columns] for name in names}
+
+
+def test_every_table_view_and_column_is_described():
+    tables = database_metadata()["tables"]
+    missing, stale = [], []
+    for name, columns in schema_columns().items():
+        described = tables.get(name, {})
+        if not described.get("description"):
+            missing.append(name)
+        descriptions = described.get("columns", {})
+        missing += [f"{name}.{c}" for c in columns if not descriptions.get(c)]
+        stale += [f"{name}.{c}" for c in descriptions if c not in columns]
+    stale += [name for name in tables if name not in TABLES and name not in VIEWS]
+    assert not missing, f"no description for {missing}"
+    assert not stale, f"described but not in the schema: {stale}"
+
+
+def test_tables_others_point_at_have_a_label_column_and_internal_ones_are_hidden():
+    tables = database_metadata()["tables"]
+    columns = schema_columns()
+    targets = {other for fks in FOREIGN_KEYS.values() for _column, other, _pk in fks}
+    for target in targets | {"members", "bodies", "committees"}:
+        assert tables[target].get("label_column") in columns[target], target
+    for facet_table in tables.values():
+        for facet in facet_table.get("facets", []):
+            assert isinstance(facet, str)
+    assert all(tables[name].get("hidden") for name in ("extraction_state", "commitment_ids", "crawl_runs"))
+    assert not any(t.get("searchmode") == "raw" for t in tables.values()), "raw search breaks on - and '"
+
+
+def test_stored_queries_have_titles_descriptions_and_the_unclear_rule_of_status_py():
+    queries = database_metadata()["queries"]
+    for name, query in queries.items():
+        assert query.get("title") and query.get("description") and query.get("sql"), name
+    # recent_changes dates a turn to unclear by the rule status.py applies
+    assert f"'+{UNCLEAR_AFTER_DAYS + 1} days'" in queries["recent_changes"]["sql"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    work = tmp_path_factory.mktemp("datasette")
+    db_path = work / "commitments.db"
+    run_cli("demo", "--site", work / "site", db=db_path)
+    run_cli("track", "--as-of", AS_OF, db=db_path)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_json(f"{base}/-/versions.json", process)
+        yield f"{base}/commitments"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def rows(url: str, **params) -> list[dict]:
+    query = urllib.parse.urlencode({"_shape": "array", **params})
+    return get_json(f"{url}?{query}")
+
+
+def text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode()
+
+
+@pytest.mark.parametrize("table, words, expected", [
+    ("commitments", "online-election", IMPRINTS),
+    ("commitments", "regime's", "95e94addbc63"),
+    ("commitments", "imprints", IMPRINTS),
+    ("mentions", "online-election", IMPRINTS),
+    ("mentions", "regime's detail", "95e94addbc63"),
+    ("documents", "online-election material", None),
+])
+def test_search_forgives_hyphens_and_apostrophes(server, table, words, expected):
+    hits = rows(f"{server}/{table}.json", _search=words)
+    assert hits, f"nothing found for {words!r} in {table}"
+    if expected:
+        key = "id" if table == "commitments" else "commitment_id"
+        assert expected in {hit[key] for hit in hits}
+    # the search narrows: it is not silently ignored
+    assert len(hits) < len(rows(f"{server}/{table}.json", _size="max"))
+
+
+def test_commitments_table_facets_labels_and_descriptions(server):
+    page = get_json(f"{server}/commitments.json")
+    assert {"status", "owner", "kind", "person"} <= set(page["facet_results"])
+    statuses = {f["value"]: f["count"] for f in page["facet_results"]["status"]["results"]}
+    assert statuses == {"overdue": 10, "unclear": 11, "delivered": 3, "dropped": 1}
+    events = rows(f"{server}/commitment_events.json", commitment_id=IMPRINTS, _labels="on")
+    assert events[0]["commitment_id"] == {"value": IMPRINTS,
+                                          "label": "Implement a digital imprints regime for online election material"}
+    assert isinstance(events[0]["document_id"], dict) and events[0]["document_id"]["label"]
+    html = text(f"{server}/commitments")
+    assert "One row per tracked commitment" in html
+    # a hidden table is out of the way but still queryable
+    assert "extraction_state" not in {t["name"] for t in get_json(f"{server}.json")["tables"] if not t["hidden"]}
+    assert rows(f"{server}/extraction_state.json")
+
+
+def test_about_page_and_licence(server):
+    about = text(server.rsplit("/", 1)[0] + "/about")
+    for words in ("What counts as a commitment", "overdue", "0.736", "2026-11-23", "Open Parliament Licence v3.0"):
+        assert words in about
+    meta = get_json(server.rsplit("/", 1)[0] + "/-/metadata.json")
+    assert meta["license"] == "Open Parliament Licence v3.0" and meta["license_url"].startswith("https://www.parliament.uk/")
+
+
+def ids(result: list[dict]) -> list[str]:
+    return [r["id"] for r in result]
+
+
+def test_overdue_and_department_counts(server):
+    overdue = rows(f"{server}/overdue_commitments.json")
+    assert len(overdue) == 10 and {r["deadline"] for r in overdue[:2]} == {"2019-12-31"}
+    assert overdue[-1]["id"] == "b53fc235e83c" and overdue[-1]["days_overdue"] == 822  # 2022-03-31 to AS_OF
+    departments = {r["department"]: r for r in rows(f"{server}/commitments_by_department.json")}
+    cabinet = departments["Cabinet Office"]
+    assert (cabinet["commitments"], cabinet["delivered"], cabinet["overdue"], cabinet["unclear"]) == (16, 3, 6, 7)
+    assert departments["Department for Digital, Culture, Media and Sport"]["dropped"] == 1
+
+
+def test_a_ministers_commitments_include_those_they_restated(server):
+    howe = rows(f"{server}/minister_commitments.json", person="Howe")
+    assert CONSULTATION in ids(howe) and IMPRINTS in ids(howe)  # made by Chloe Smith, restated by Earl Howe
+    assert all(r["mentions_by_them"] >= 1 or r["first_made_by"] == "Earl Howe" for r in howe)
+    assert rows(f"{server}/minister_commitments.json", person="") == []
+
+
+def test_timeline_of_one_commitment(server):
+    timeline = rows(f"{server}/commitment_timeline.json", commitment_id=IMPRINTS)
+    assert [e["sequence"] for e in timeline] == sorted(e["sequence"] for e in timeline)
+    assert timeline[0]["event"] == "made" and timeline[-1]["event"] == "delivered"
+    assert timeline[-1]["date"] == "2023-11-02" and all(e["sentence"] and e["source_url"] for e in timeline)
+
+
+def test_recent_changes_and_silent_commitments(server):
+    recent = rows(f"{server}/recent_changes.json", days=365)
+    assert [(r["date"], r["id"], r["change"]) for r in recent] == [
+        ("2023-11-02", IMPRINTS, "delivered"),
+        ("2023-07-09", "5effc01700b0", "unclear"),  # last heard of 2021-07-08, unclear 731 days on
+    ]
+    assert all(r["atom_id"] and r["atom_title"] and r["atom_updated"] for r in recent)
+    news = rows(f"{server}/recent_changes.json", days=365 * 4)
+    assert ("new", "3b89f1767973") in {(r["change"], r["id"]) for r in news}  # first made 2021-03-16
+    silent = rows(f"{server}/silent_commitments.json", months=36)  # quiet since before 2021-06-30
+    assert len(silent) == 19 and silent[0]["id"] == "b68d8aaf75fc"
+    assert not {"b53fc235e83c", "5effc01700b0", IMPRINTS, CONSULTATION} & set(ids(silent))
+
+
+def test_holding_answers_deadlines_and_most_restated(server):
+    holding = rows(f"{server}/holding_answers.json")
+    assert [r["id"] for r in holding] == [9100005, 9100016, 9100022]
+    window = rows(f"{server}/deadlines_in_window.json", start="2021-01-01", end="2021-12-31")
+    assert len(window) == 5 and {r["deadline"] for r in window} == {"2021-05-31", "2021-12-31"}
+    restated = rows(f"{server}/most_restated.json")
+    assert ids(restated)[:2] == [IMPRINTS, CONSULTATION] and restated[0]["documents"] == 7
+    assert all(r["documents"] > 1 for r in restated)
+
+
+def test_every_stored_query_runs(server):
+    arguments = {"person": "Smith", "commitment_id": IMPRINTS, "days": "30", "months": "12",
+                 "start": "2020-01-01", "end": "2020-12-31"}
+    for name, query in database_metadata()["queries"].items():
+        params = {p: arguments[p] for p in query.get("params", [])}
+        result = get_json(f"{server}/{name}.json?" + urllib.parse.urlencode(params))
+        assert result.get("ok", True) and "rows" in result, name
+
+
+def test_recent_changes_is_an_atom_feed(server):
+    pytest.importorskip("datasette_atom", reason="datasette-atom is not installed")
+    feedparser = pytest.importorskip("feedparser")
+    feed = feedparser.parse(text(f"{server}/recent_changes.atom?days=365"))
+    assert feed.version == "atom10" and not feed.bozo
+    assert [e.id for e in feed.entries] == [f"commitment-{IMPRINTS}-delivered-2023-11-02",
+                                            "commitment-5effc01700b0-unclear-2023-07-09"]
+    assert "came into force" in feed.entries[0].summary and feed.entries[0].link.startswith("http")
+
+
+def test_one_search_box_across_the_searchable_tables(server):
+    pytest.importorskip("datasette_search_all", reason="datasette-search-all is not installed")
+    page = text(server.rsplit("/", 1)[0] + "/-/search?q=online-election")
+    for table in ("commitments", "mentions", "documents"):
+        assert f"/commitments/{table}.json" in page
