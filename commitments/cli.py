@@ -2,6 +2,7 @@
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -37,21 +38,51 @@ def cli(ctx, db_path, overrides):
     ctx.obj = {"db_path": db_path, "overrides": overrides}
 
 
-def _open(ctx):
-    """The store, for a command that writes."""
+class PathError(click.ClickException):
+    """A path option that cannot be used (not a store, not a folder): one line, exit 2 like a usage error."""
+
+    exit_code = 2
+
+
+@contextmanager
+def _store_errors():
+    """A --db that cannot be used, in one line: a missing store exits 1, a path that is
+    not a store of this version (a folder, a text file, someone else's database) exits 2."""
     import db
 
-    return db.open_db(ctx.obj["db_path"])
+    try:
+        yield
+    except db.StoreNotFound as exc:
+        raise click.ClickException(f"{exc}: run a crawl or `commitments demo` first, or give --db PATH") from None
+    except db.StoreError as exc:
+        raise PathError(str(exc)) from None
+
+
+def _open(ctx):
+    """The store, for a command that writes (an older store is migrated on the way)."""
+    import db
+
+    with _store_errors():
+        return db.open_db(ctx.obj["db_path"])
 
 
 def _read(ctx):
     """The store, read-only, for a command that only reads: a missing file is an error, never created."""
     import db
 
-    try:
+    with _store_errors():
         return db.read_db(ctx.obj["db_path"])
-    except db.StoreNotFound as exc:
-        raise click.ClickException(f"{exc}: run a crawl or `commitments demo` first, or give --db PATH") from None
+
+
+def _prepare_store(ctx):
+    """Before a crawl: refuse a --db that cannot be the store, and bring an existing store
+    up to date, so that neither surfaces inside Scrapy; a missing store is made by the crawl."""
+    import db
+
+    with _store_errors():
+        exists = db.store_version(ctx.obj["db_path"]) is not None
+    if exists:
+        _open(ctx).close()
 
 
 # -- crawl -------------------------------------------------------------------
@@ -121,6 +152,7 @@ def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, verb
 
     spider, api_setting = SPIDERS[command]
     db_path = ctx.obj["db_path"]
+    _prepare_store(ctx)
     output = _output_mode(verbose, quiet)
     try:
         since, until = check_window(since, until, ("--since", "--until"))
@@ -235,6 +267,7 @@ def crawl_press(ctx, feeds, refresh, settings, job_dir, verbose, quiet):
     from commitments.crawl import CrawlError, parse_setting_pairs
     from spiders.press import load_feeds
 
+    _prepare_store(ctx)
     output = _output_mode(verbose, quiet)
     try:
         load_feeds(feeds)  # a bad feeds file is a usage error, before any crawl starts
@@ -564,7 +597,8 @@ def evaluate(gold, split, corrections, errors_path, grouping, as_json, model):
 # -- publish -----------------------------------------------------------------
 
 @cli.command("build-site")
-@click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder for the static site.")
+@click.option("--out", type=click.Path(), required=True,
+              help="Folder for the static site: a new or empty one, or an earlier build (written over).")
 @click.pass_context
 def build_site(ctx, out):
     """Render the static progress site (Jinja2) from the store.
@@ -573,29 +607,67 @@ def build_site(ctx, out):
     Example:
       commitments build-site --out _site && python -m http.server -d _site
     """
-    from commitments.site import build_site as render
+    from commitments.site import OutFolderError, build_site as render, check_out_folder
 
-    index = render(_read(ctx), Path(out))
+    try:
+        out = check_out_folder(out)
+    except OutFolderError as exc:
+        raise PathError(str(exc)) from None
+    database = _read(ctx)
+    try:
+        index = render(database, out)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the site into {out}: {exc.strerror or exc}") from None
     click.echo(f"site written: {index}", err=True)
 
 
 @cli.command()
 @click.option("--port", default=8001, show_default=True, help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--live", is_flag=True, help="For a store that a crawl or an extraction is writing: pages follow "
+                                          "its changes. Without it the file is served immutable (never locked).")
 @click.pass_context
-def serve(ctx, port, host):
-    """Serve the store with Datasette (metadata, facets, full-text search, stored queries).
+def serve(ctx, port, host, live):
+    """Serve the store read-only with Datasette (metadata, facets, full-text search,
+    stored queries). A missing, older or foreign file is refused, never created or changed.
 
     \b
     Example:
       commitments serve --port 8001   # then open http://127.0.0.1:8001/
     """
-    from datasette.cli import cli as datasette_cli
+    import db
+    from commitments.serve import serve as run
+    from db.connection import wal_in_use
 
-    from commitments.serve import datasette_args
+    with _store_errors():
+        db.check_readable(ctx.obj["db_path"])  # opens nothing: Datasette is the only reader
+    if not live and wal_in_use(Path(ctx.obj["db_path"])):
+        click.echo("The store is being written (its -wal file has content): serving it --live.", err=True)
+        live = True
+    run(ctx.obj["db_path"], port, host, live=live)
 
-    _open(ctx).close()  # make sure the file exists with its full shape
-    datasette_cli.main(args=datasette_args(ctx.obj["db_path"], port, host), prog_name="datasette")
+
+@cli.command()
+@click.pass_context
+def migrate(ctx):
+    """Bring an older store up to this version's shape (new tables, columns, indexes
+    and views; nothing is removed). Write commands such as crawl and extract do this
+    themselves; run it before read commands (export, build-site, serve) on an old store.
+
+    \b
+    Example:
+      commitments --db data/commitments.db migrate
+    """
+    import db
+    from db.schema import SCHEMA_VERSION
+
+    with _store_errors():
+        before = db.store_version(ctx.obj["db_path"])
+    if before is None:
+        raise click.ClickException(f"no store at {ctx.obj['db_path']} to migrate")
+    _open(ctx).close()
+    click.echo(f"{ctx.obj['db_path']}: schema {before} -> {SCHEMA_VERSION}" if before != SCHEMA_VERSION
+               else f"{ctx.obj['db_path']}: already at schema {SCHEMA_VERSION}", err=True)
 
 
 @cli.command()
@@ -612,11 +684,20 @@ def demo(ctx, site_dir):
     Example:
       commitments demo --site data/demo/site
     """
+    import db
     from commitments.demo.run import run_demo
+    from commitments.site import OutFolderError, check_out_folder
 
     source = ctx.parent.get_parameter_source("db_path")
     db_path = ctx.obj["db_path"] if source and source.name in ("COMMANDLINE", "ENVIRONMENT") else "data/demo/commitments.db"
-    run_demo(db_path, Path(site_dir))
+    # The demo starts from a new store and deletes the old one: never a file that is not a store.
+    with _store_errors():
+        db.store_version(db_path)
+    try:
+        site_dir = check_out_folder(site_dir, "--site")
+    except OutFolderError as exc:
+        raise PathError(str(exc)) from None
+    run_demo(db_path, site_dir)
 
 
 def main():

@@ -8,6 +8,17 @@ import sqlite_utils
 
 from common.kinds import TRACKABLE, sql_list
 
+# What marks a file as this project's store, in its SQLite header (PRAGMA
+# application_id, "CmTr"), and which shape it has (PRAGMA user_version). Readers
+# refuse a file without the mark, and a store of another version: bump
+# SCHEMA_VERSION whenever TABLES, FOREIGN_KEYS, FTS or VIEWS change, so that a
+# reader asks for `commitments migrate` instead of failing on a missing column.
+APPLICATION_ID = 0x436D5472
+SCHEMA_VERSION = 1
+# Tables every store had before the mark existed (version 0, the first commit on):
+# a file with all of them and no mark is an older store, any other file is not ours.
+UNMARKED_STORE_TABLES = {"documents", "mentions", "commitments", "extraction_state", "crawl_runs"}
+
 TABLES: dict[str, dict] = {
     "documents": dict(
         columns={
@@ -250,7 +261,11 @@ VIEWS = {
 
 
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
-    """Create missing tables, columns, indexes, full-text search and views. Safe to re-run."""
+    """Create missing tables, columns, indexes, full-text search and views, then mark the
+    file with the schema version. Safe to re-run; on an older store this is its migration."""
+    # Marked ours before the first table: a store cut short here is an unfinished store
+    # (version 0, completed by the next writer), never a stranger's file.
+    db.conn.execute(f"pragma application_id = {APPLICATION_ID}")
     on_disk = bool(db.conn.execute("pragma database_list").fetchone()[2])
     if on_disk:
         # WAL lets Datasette read while a crawl or an extraction writes.
@@ -287,3 +302,5 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             db.table(table).enable_fts(columns, create_triggers=True, tokenize="porter")
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
+    # Last: only a store with its whole shape says it has this version.
+    db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
