@@ -656,7 +656,7 @@ def migrate(ctx):
 
     \b
     Example:
-      commitments --db data/commitments.db migrate
+      commitments migrate                       # the store at --db (default data/commitments.db)
     """
     import db
     from db.schema import SCHEMA_VERSION
