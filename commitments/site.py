@@ -44,8 +44,8 @@ def check_out_folder(out: str | Path, option: str = "--out") -> Path:
         # A build from before the mark existed has the same entries, index.html and commitment/ among them.
         earlier_build = entries <= BUILT_ENTRIES and (BUILD_MARK in entries or {"index.html", "commitment"} <= entries)
         if entries and not earlier_build:
-            raise OutFolderError(f"{option} {out} is a folder with other files in it, not an earlier build of the site: "
-                                 "give a new or empty folder")
+            raise OutFolderError(f"{option} {out} is a folder with other files in it, not an earlier build of "
+                                 "the site: give a new or empty folder")
     return out
 
 
