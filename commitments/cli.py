@@ -565,8 +565,11 @@ def evaluate(gold, split, corrections, errors_path, grouping, as_json, model):
 
 @cli.command("build-site")
 @click.option("--out", type=click.Path(file_okay=False), required=True, help="Folder for the static site.")
+@click.option("--datasette-url", default=None, metavar="URL",
+              help="Where this database is served by Datasette (e.g. https://data.example.org/commitments): "
+                   "each commitment and event links to its row there. Without it, no such links.")
 @click.pass_context
-def build_site(ctx, out):
+def build_site(ctx, out, datasette_url):
     """Render the static progress site (Jinja2) from the store.
 
     \b
@@ -575,7 +578,7 @@ def build_site(ctx, out):
     """
     from commitments.site import build_site as render
 
-    index = render(_read(ctx), Path(out))
+    index = render(_read(ctx), Path(out), datasette_url=datasette_url)
     click.echo(f"site written: {index}", err=True)
 
 

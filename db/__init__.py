@@ -6,17 +6,18 @@ Every stage calls these functions with a `Database`; none runs its own SQL.
 from db.connection import StoreNotFound, open_db, read_db
 from db.crawl_runs import finish_run, last_finished_run, start_run
 from db.extraction import pending_documents, save_mentions
-from db.queries import (answering_bodies, commitments_with_mentions, earliest_trackable_commitments, mentions,
-                        press_context, table_counts)
+from db.queries import (answering_bodies, commitment_redirects, commitments_with_mentions, data_updated,
+                        earliest_trackable_commitments, mentions, press_context, site_documents, table_counts)
 from db.schema import ensure_db_shape
 from db.store import save_records, save_rejection
 from db.tracking import (commitment_id_memory, commitment_timeline, commitments_for_export, find_commitments,
                          negative_mentions, reports, resolve_commitment_id, save_tracking, tracked_mentions)
 
 __all__ = [
-    "StoreNotFound", "answering_bodies", "commitment_id_memory", "commitment_timeline", "commitments_for_export",
-    "commitments_with_mentions", "earliest_trackable_commitments", "ensure_db_shape", "find_commitments",
-    "finish_run", "last_finished_run", "mentions", "negative_mentions", "open_db", "pending_documents",
-    "press_context", "read_db", "reports", "resolve_commitment_id", "save_mentions", "save_records",
-    "save_rejection", "save_tracking", "start_run", "table_counts", "tracked_mentions",
+    "StoreNotFound", "answering_bodies", "commitment_id_memory", "commitment_redirects", "commitment_timeline",
+    "commitments_for_export", "commitments_with_mentions", "data_updated", "earliest_trackable_commitments",
+    "ensure_db_shape", "find_commitments", "finish_run", "last_finished_run", "mentions", "negative_mentions",
+    "open_db", "pending_documents", "press_context", "read_db", "reports", "resolve_commitment_id",
+    "save_mentions", "save_records", "save_rejection", "save_tracking", "site_documents", "start_run",
+    "table_counts", "tracked_mentions"
 ]
