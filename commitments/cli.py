@@ -577,7 +577,10 @@ def build_site(ctx, out, datasette_url):
       commitments build-site --out _site && python -m http.server -d _site
     """
     from commitments.site import build_site as render
+    from commitments.site import web_url
 
+    if datasette_url is not None and not web_url(datasette_url):
+        raise click.BadParameter(f"{datasette_url!r} is not an http(s) address", param_hint="--datasette-url")
     index = render(_read(ctx), Path(out), datasette_url=datasette_url)
     click.echo(f"site written: {index}", err=True)
 

@@ -298,6 +298,9 @@ def test_build_site_command_takes_a_datasette_address(tmp_path):
     run_cli("build-site", "--out", tmp_path / "site", "--datasette-url", DATASETTE + "/", db=tmp_path / "c.db")
     overdue = next(p for p in (tmp_path / "site/commitment").glob("*.html") if "imprints" in p.read_text())
     assert f'href="{DATASETTE}/commitments/{overdue.stem}"' in overdue.read_text()
+    refused = run_cli("build-site", "--out", tmp_path / "other", "--datasette-url", "javascript:alert(1)",
+                      db=tmp_path / "c.db", check=False)
+    assert refused.returncode == 2 and "--datasette-url" in refused.stderr and "Traceback" not in refused.stderr
 
 
 # -- in a browser ----------------------------------------------------------------------
@@ -305,21 +308,20 @@ def test_build_site_command_takes_a_datasette_address(tmp_path):
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 # Headless Chromium's window is at least 500 px wide: each page is measured in an iframe of the
 # width, whose media queries and scroll width are its own. One browser run measures every page.
-PROBE = """<!doctype html><html><body>
-{frames}
-<script>
+PROBE = """<!doctype html><html><head><script>
 var results = {{}};
-document.querySelectorAll("iframe").forEach(function (frame) {{
-  frame.addEventListener("load", function () {{
-    var d = frame.contentDocument, status = d.querySelector(".status"), body = d.querySelector(".timeline, table");
-    results[frame.title] = {{scroll: d.documentElement.scrollWidth,
-      status: status ? status.getBoundingClientRect().right : null,
-      shown: body ? body.getBoundingClientRect().height : 0, pwned: d.body.getAttribute("data-pwned")}};
-    document.body.setAttribute("data-probe", JSON.stringify(results));
-  }});
-}});
-</script></body></html>"""
-FRAME = '<iframe title="{page}" src="{page}" style="display:block;width:{width}px;height:900px;border:0"></iframe>'
+function report(frame) {{  // called by each iframe's onload attribute: no load is missed
+  var d = frame.contentDocument, status = d.querySelector(".status"), body = d.querySelector(".timeline, table");
+  results[frame.title] = {{scroll: d.documentElement.scrollWidth,
+    status: status ? status.getBoundingClientRect().right : null,
+    shown: body ? body.getBoundingClientRect().height : 0, pwned: d.body.getAttribute("data-pwned")}};
+  document.documentElement.setAttribute("data-probe", JSON.stringify(results));
+}}
+</script></head><body>
+{frames}
+</body></html>"""
+FRAME = ('<iframe title="{page}" src="{page}" onload="report(this)" '
+         'style="display:block;width:{width}px;height:900px;border:0"></iframe>')
 
 
 @pytest.fixture(scope="module")
