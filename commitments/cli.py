@@ -599,23 +599,28 @@ def evaluate(gold, split, corrections, errors_path, grouping, as_json, model):
 @cli.command("build-site")
 @click.option("--out", type=click.Path(), required=True,
               help="Folder for the static site: a new or empty one, or an earlier build (written over).")
+@click.option("--datasette-url", default=None, metavar="URL",
+              help="Where this database is served by Datasette (e.g. https://data.example.org/commitments): "
+                   "each commitment and event links to its row there. Without it, no such links.")
 @click.pass_context
-def build_site(ctx, out):
+def build_site(ctx, out, datasette_url):
     """Render the static progress site (Jinja2) from the store.
 
     \b
     Example:
       commitments build-site --out _site && python -m http.server -d _site
     """
-    from commitments.site import OutFolderError, build_site as render, check_out_folder
+    from commitments.site import OutFolderError, build_site as render, check_out_folder, web_url
 
+    if datasette_url is not None and not web_url(datasette_url):
+        raise click.BadParameter(f"{datasette_url!r} is not an http(s) address", param_hint="--datasette-url")
     try:
         out = check_out_folder(out)
     except OutFolderError as exc:
         raise PathError(str(exc)) from None
     database = _read(ctx)
     try:
-        index = render(database, out)
+        index = render(database, out, datasette_url=datasette_url)
     except OSError as exc:
         raise click.ClickException(f"cannot write the site into {out}: {exc.strerror or exc}") from None
     click.echo(f"site written: {index}", err=True)

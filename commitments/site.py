@@ -1,21 +1,64 @@
-"""The static progress site: Jinja2 templates in templates/site/, rendered from the SQLite file."""
+"""The static progress site: Jinja2 templates in templates/site/, rendered from the SQLite file.
 
-import shutil
+`render_site` turns the store into {relative path: content}; `write_site` writes those
+files, leaves a file whose content is unchanged alone, and deletes the files an earlier
+build wrote that this one did not (listed in MANIFEST, so nothing else is ever deleted).
+"""
+
+import csv
+import io
+import json
+import re
+from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import sqlite_utils
 
 import db as store
+from commitments.questions import ASK_ABOUT, follow_up_questions, long_date
 from common import resources
 from common.kinds import TRACKABLE
 
 TEMPLATES = resources.site_templates()
 ASSETS = resources.static_assets()
+# Every file the last build wrote, one relative path a line: the only files a rebuild deletes.
+MANIFEST = ".commitments-site-files"
+# What a build puts at the top of its folder (besides its marks).
+TOP_LEVEL_ENTRIES = {"index.html", "method.html", "feed.xml", "commitment", "status", "department", "person",
+                     "data", "assets"}
+
+# Statuses in the order a reader asks about them: what happened, then what is outstanding.
+STATUS_ORDER = ("delivered", "partly_delivered", "in_progress", "made", "delayed", "overdue", "dropped", "unclear")
+STATUS_LABELS = {"made": "Promised", "in_progress": "In progress", "delivered": "Delivered",
+                 "partly_delivered": "Partly delivered", "delayed": "Delayed", "dropped": "Dropped",
+                 "overdue": "Overdue", "unclear": "Unclear"}
+STATUS_MEANING = {
+    "made": "promised, nothing more known yet",
+    "in_progress": "a step towards it was reported",
+    "delivered": "reported done",
+    "partly_delivered": "reported partly done",
+    "delayed": "the deadline was put back and has not passed yet",
+    "overdue": "the deadline passed with no report of delivery",
+    "dropped": "the Government said it would not go ahead",
+    "unclear": "nothing said of it for two years",
+}
+EVENT_LABELS = {"made": "Promised", "restated": "Restated", "progress": "Progress", "delayed": "Delayed",
+                "delivered": "Delivered", "partly_delivered": "Partly delivered", "dropped": "Dropped",
+                "reviewed": "Reviewed"}
+SOURCE_LABELS = {"written_question": "Written answer", "written_statement": "Written statement",
+                 "oral_evidence": "Oral evidence", "written_evidence": "Written evidence",
+                 "publication": "Government response to a committee", "article": "Press article",
+                 "govuk": "GOV.UK page", "hansard": "Hansard"}
+COMMITMENT_COLUMNS = ("id", "title", "status", "status_date", "status_reason", "owner", "person", "kind", "action",
+                      "first_made", "last_mentioned", "deadline", "deadline_latest", "mention_count",
+                      "source_count", "checked", "reviewed", "review")
+EVENT_COLUMNS = ("commitment_id", "sequence", "date", "event", "source", "source_id", "source_url", "document_id",
+                 "sentence", "deadline", "deadline_text", "link", "score", "reviewer", "note")
 # Left in every built site: a later build may write over a folder that has it.
 BUILD_MARK = ".commitments-site"
-BUILT_ENTRIES = {"index.html", "commitment", "assets", BUILD_MARK}
+BUILT_ENTRIES = TOP_LEVEL_ENTRIES | {BUILD_MARK, MANIFEST}
 
 
 class OutFolderError(ValueError):
@@ -55,29 +98,237 @@ def web_url(url: str | None) -> str | None:
     return url if isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
 
 
-def build_site(db: sqlite_utils.Database, out: Path) -> Path:
-    """Render index.html and one page per commitment into `out`; returns the index path."""
-    out = check_out_folder(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / BUILD_MARK).write_text("Built by `commitments build-site`: a later build writes over this folder.\n")
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "unnamed"
+
+
+def _slugs(names) -> dict[str, str]:
+    """A file name for each name, distinct even when two names slugify alike."""
+    slugs, taken = {}, set()
+    for name in sorted(set(names)):
+        slug = base = slugify(name)
+        n = 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        slugs[name] = slug
+        taken.add(slug)
+    return slugs
+
+
+def _highlight(sentence: str | None, mention: dict | None) -> list[tuple[str, bool]]:
+    """The sentence in pieces, (text, is the commitment's words): the template escapes each."""
+    sentence = sentence or ""
+    if mention and mention.get("action_start") is not None and mention.get("sentence_start") is not None:
+        start = mention["action_start"] - mention["sentence_start"]
+        end = (mention.get("action_end") or 0) - mention["sentence_start"]
+        if 0 <= start < end <= len(sentence):
+            return [(piece, marked) for piece, marked in
+                    ((sentence[:start], False), (sentence[start:end], True), (sentence[end:], False)) if piece]
+    return [(sentence, False)] if sentence else []
+
+
+def _link_text(event: dict, document: dict) -> str:
+    """What a source link says: which record, and the site it is on."""
+    label = SOURCE_LABELS.get(event.get("source"), (event.get("source") or "source").replace("_", " ").capitalize())
+    uin = document.get("question_uin") or document.get("statement_uin")
+    title = document.get("title")
+    host = urlsplit(event["url"]).hostname or "its site"
+    return f"{label}{' ' + uin if uin else ''}{', “' + title + '”' if title else ''}, on {host}"
+
+
+def _datasette_row(base: str | None, table: str, pk: str) -> str | None:
+    return f"{base}/{table}/{quote(str(pk), safe='')}" if base else None
+
+
+def _deadline_moves(events: list[dict]) -> list[dict]:
+    """Each time a deadline was given or changed, in date order."""
+    moves, last = [], None
+    for event in events:
+        if event.get("deadline") and event["deadline"] != last:
+            moves.append({"date": event["date"], "deadline": event["deadline"], "text": event.get("deadline_text"),
+                          "event": event["event"]})
+            last = event["deadline"]
+    return moves
+
+
+def prepare(commitments: list[dict], documents: dict[str, dict], datasette_url: str | None) -> None:
+    """Add to each commitment (in place) what its pages show."""
+    base = datasette_url.rstrip("/") if datasette_url else None
+    departments = _slugs(c["owner"] for c in commitments if c.get("owner"))
+    people = _slugs(c["person"] for c in commitments if c.get("person"))
+    for c in commitments:
+        c["status_label"] = STATUS_LABELS.get(c["status"], (c["status"] or "unknown").replace("_", " "))
+        c["department_slug"] = departments.get(c.get("owner"))
+        c["person_slug"] = people.get(c.get("person"))
+        c["datasette"] = _datasette_row(base, "commitments", c["id"])
+        mentions = {m["id"]: m for m in c["mentions"]}
+        for event in c["events"]:
+            document = documents.get(event.get("document_id")) or {}
+            event["label"] = EVENT_LABELS.get(event["event"], event["event"].replace("_", " "))
+            event["source_label"] = SOURCE_LABELS.get(event.get("source"), (event.get("source") or "").replace("_", " "))
+            event["document"] = document
+            event["said_by"] = document.get("answering_member") or document.get("person")
+            event["said_by_role"] = document.get("member_role") or document.get("role")
+            event["url"] = web_url(event.get("source_url"))
+            event["link_text"] = _link_text(event, document) if event["url"] else None
+            event["pieces"] = _highlight(event.get("sentence"), mentions.get(event.get("mention_id")))
+            event["datasette"] = _datasette_row(base, "commitment_events", event["id"]) if event.get("id") else None
+            event["long_date"] = long_date(event.get("date"))
+        c["status_event"] = next((e for e in c["events"] if e.get("id") == c.get("status_event_id")), None)
+        c["deadline_moves"] = _deadline_moves(c["events"])
+        first = next((e for e in c["events"] if e["event"] == "made"), c["events"][0] if c["events"] else None)
+        c["first_event"] = first
+        c["said_by_role"] = first["said_by_role"] if first else None
+        c["questions"] = follow_up_questions(c, first["document"] if first else None)
+
+
+def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _downloads(commitments: list[dict]) -> dict[str, str]:
+    rows = [{k: c.get(k) for k in COMMITMENT_COLUMNS} for c in commitments]
+    events = [{k: e.get(k) for k in EVENT_COLUMNS} for c in commitments for e in c["events"]]
+    return {
+        "data/commitments.csv": _csv(rows, COMMITMENT_COLUMNS),
+        "data/events.csv": _csv(events, EVENT_COLUMNS),
+        "data/commitments.json": json.dumps(rows, ensure_ascii=False, indent=1) + "\n",
+        "data/events.json": json.dumps(events, ensure_ascii=False, indent=1) + "\n",
+    }
+
+
+def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     env.filters["web_url"] = web_url
+    env.filters["long_date"] = long_date
+    return env
+
+
+def _by(commitments: list[dict], key: str) -> dict[str, list[dict]]:
+    groups: dict[str, list[dict]] = {}
+    for c in commitments:
+        if c.get(key):
+            groups.setdefault(c[key], []).append(c)
+    return dict(sorted(groups.items(), key=lambda item: item[0].lower()))
+
+
+def render_site(db: sqlite_utils.Database, datasette_url: str | None = None) -> dict[str, str]:
+    """Every page and download of the site: {path relative to the site's folder: content}."""
+    env = _environment()
     commitments = store.commitments_with_mentions(db)
-    counts = {
-        **store.table_counts(db, "documents", "mentions"),
-        "commitments": len(commitments),
-        "trackable": sum(c["kind"] in TRACKABLE for c in commitments),
+    prepare(commitments, store.site_documents(db), datasette_url)
+    statuses = Counter(c["status"] for c in commitments)
+    status_list = [{"status": s, "label": STATUS_LABELS[s], "meaning": STATUS_MEANING[s], "count": statuses[s]}
+                   for s in STATUS_ORDER if statuses[s]]
+    status_list += [{"status": s, "label": s.replace("_", " "), "meaning": "", "count": n}
+                    for s, n in statuses.items() if s not in STATUS_ORDER]
+    changes = sorted((c for c in commitments if c.get("status_date")),
+                     key=lambda c: (c["status_date"], c["id"]), reverse=True)
+    latest_source = max((e["date"] for c in commitments for e in c["events"] if e.get("date")), default=None)
+    site = {
+        "counts": {**store.table_counts(db, "documents", "mentions"), "commitments": len(commitments),
+                   "trackable": sum(c["kind"] in TRACKABLE for c in commitments)},
+        "statuses": status_list,
+        "updated": store.data_updated(db) or (commitments[0]["checked"] if commitments else None),
+        "checked": max((c["checked"] for c in commitments if c.get("checked")), default=None),
+        "latest_source": latest_source,
+        "datasette_url": datasette_url,
     }
-    (out / "commitment").mkdir(exist_ok=True)
-    index = out / "index.html"
-    index.write_text(env.get_template("index.html").render(commitments=commitments, counts=counts, root="."))
-    for commitment in commitments:
-        page = out / "commitment" / f"{commitment['id']}.html"
-        page.write_text(env.get_template("commitment.html").render(commitment=commitment, root=".."))
-    if ASSETS.exists():
-        shutil.copytree(ASSETS, out / "assets", dirs_exist_ok=True)
-    return index
+    departments = _by(commitments, "owner")
+    people = _by(commitments, "person")
+
+    def page(template: str, root: str, **context) -> str:
+        return env.get_template(template).render(site=site, root=root, **context)
+
+    pages = {
+        "index.html": page("index.html", ".", commitments=commitments, changes=changes[:10]),
+        "method.html": page("method.html", ".", status_meaning=STATUS_MEANING, status_labels=STATUS_LABELS,
+                            ask_about=sorted(ASK_ABOUT)),
+        "feed.xml": page("feed.xml", ".", feed_title="Commitments Tracker: status changes", feed_id="all",
+                         feed_path="feed.xml", entries=changes),
+        "status/index.html": page("status_index.html", "..", commitments=commitments),
+        "department/index.html": page("groups.html", "..", kind="department", groups=departments),
+        "person/index.html": page("groups.html", "..", kind="person", groups=people),
+    }
+    for status in site["statuses"]:
+        chosen = [c for c in commitments if c["status"] == status["status"]]
+        pages[f"status/{status['status']}.html"] = page("list.html", "..", heading=f"{status['label']} commitments",
+                                                        intro=status["meaning"], commitments=chosen)
+    for name, chosen in departments.items():
+        slug = chosen[0]["department_slug"]
+        pages[f"department/{slug}.html"] = page("list.html", "..", heading=name, intro="", commitments=chosen,
+                                                feed=f"{slug}.xml")
+        pages[f"department/{slug}.xml"] = page(
+            "feed.xml", "..", feed_title=f"Commitments Tracker: {name}", feed_id=f"department/{slug}",
+            feed_path=f"department/{slug}.xml",
+            entries=[c for c in changes if c.get("owner") == name])
+    for name, chosen in people.items():
+        pages[f"person/{chosen[0]['person_slug']}.html"] = page(
+            "list.html", "..", heading=name, intro="Commitments first given in their words.", commitments=chosen)
+    for c in commitments:
+        pages[f"commitment/{c['id']}.html"] = page("commitment.html", "..", commitment=c)
+    known = {c["id"] for c in commitments}
+    for old, new in store.commitment_redirects(db).items():
+        if new in known and old not in known:  # a merged commitment's address keeps working
+            pages[f"commitment/{old}.html"] = page("moved.html", "..", target=f"{new}.html")
+    pages.update(_downloads(commitments))
+    return pages
+
+
+def _assets() -> dict[str, bytes]:
+    if not ASSETS.exists():
+        return {}
+    return {f"assets/{p.relative_to(ASSETS).as_posix()}": p.read_bytes() for p in sorted(ASSETS.rglob("*"))
+            if p.is_file()}
+
+
+def write_site(out: Path, files: dict[str, str | bytes]) -> dict[str, int]:
+    """Write `files` under `out`: only those whose content changed; then delete what the last
+    build listed in MANIFEST and this one did not write. Returns {written, unchanged, removed}."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = unchanged = removed = 0
+    for relative, content in files.items():
+        path = out / relative
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.is_file() and path.read_bytes() == data:
+            unchanged += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    manifest = out / MANIFEST
+    previous = manifest.read_text().splitlines() if manifest.is_file() else []
+    for relative in sorted(set(previous) - set(files)):
+        path = out / relative
+        # Only plain relative paths inside `out`: a tampered manifest deletes nothing outside it.
+        if ".." in Path(relative).parts or Path(relative).is_absolute() or not path.is_file():
+            continue
+        path.unlink()
+        removed += 1
+        parent = path.parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    manifest.write_text("".join(f"{relative}\n" for relative in sorted(files)))
+    return {"written": written, "unchanged": unchanged, "removed": removed}
+
+
+def build_site(db: sqlite_utils.Database, out: Path, datasette_url: str | None = None) -> Path:
+    """Render the site into `out` (checked by check_out_folder); returns the index path.
+    `datasette_url`, the address of this database in a Datasette (e.g.
+    https://example.org/commitments), adds links to each row."""
+    out = check_out_folder(out)
+    files: dict[str, str | bytes] = {**render_site(db, datasette_url), **_assets()}
+    write_site(out, files)
+    (out / BUILD_MARK).write_text("Built by `commitments build-site`: a later build writes over this folder.\n")
+    return out / "index.html"

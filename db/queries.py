@@ -85,3 +85,40 @@ def press_context(db: sqlite_utils.Database) -> tuple[set[str], list[str], list[
     actions = [r["action"] for r in db.query(f"select action from commitments where kind in {sql_list(TRACKABLE)}")] \
         if "commitments" in tables else []
     return seen - {None}, ministers, actions
+
+
+def site_documents(db: sqlite_utils.Database) -> dict[str, dict]:
+    """Each document the commitments cite, by id, with what a citation of it needs: its source,
+    title, date, house, speaker and body, and for Parliament's written answers and statements
+    their UIN and the answering member's name (a follow-up question cites them)."""
+    tables = set(db.table_names())
+    questions = "written_questions" in tables and "members" in tables
+    statements = "written_statements" in tables
+    rows = db.query(
+        f"""select d.id, d.source, d.source_id, d.source_url, d.title, d.date, d.house, d.person, d.body, d.role,
+                   {'q.uin as question_uin, q.house as question_house, q.date_answered, am.name as answering_member,'
+                    if questions else 'null as question_uin, null as question_house, null as date_answered, null as answering_member,'}
+                   {'s.uin as statement_uin, s.member_role' if statements else 'null as statement_uin, null as member_role'}
+            from documents d
+            {'''left join written_questions q on d.source = 'written_question' and q.id = cast(d.source_id as integer)
+                left join members am on am.id = q.answering_member_id''' if questions else ''}
+            {'''left join written_statements s on d.source = 'written_statement'
+                 and s.id = cast(d.source_id as integer)''' if statements else ''}
+            where d.id in (select document_id from commitment_events union select document_id from mentions
+                           where commitment_id is not null)""")
+    return {row["id"]: row for row in rows}
+
+
+def data_updated(db: sqlite_utils.Database) -> str | None:
+    """When the store last took in data: the last finished crawl's end (ISO date), or None."""
+    if "crawl_runs" not in db.table_names():
+        return None
+    row = next(db.query("select max(finished) as finished from crawl_runs where status = 'finished'"), None)
+    return row["finished"][:10] if row and row["finished"] else None
+
+
+def commitment_redirects(db: sqlite_utils.Database) -> dict[str, str]:
+    """Old commitment ids (merged away) and the id each now lives at."""
+    if "commitment_redirects" not in db.table_names():
+        return {}
+    return {row["old_id"]: row["new_id"] for row in db.query("select old_id, new_id from commitment_redirects")}

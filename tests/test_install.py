@@ -110,7 +110,7 @@ def demo(installed, outside):
 def test_installed_demo_and_build_site(installed, outside, demo):
     db_path, site = demo
     index = (site / "index.html").read_text()
-    assert any(action in index for action in STORY) and (site / "assets" / "style.css").is_file()
+    assert any(action.lower() in index.lower() for action in STORY) and (site / "assets" / "style.css").is_file()
     other = outside / "built-site"
     run_cli("build-site", "--out", other, db=db_path, command=[installed / "commitments"], cwd=outside, env=clean_env())
     assert (other / "index.html").read_text() == index and (other / "assets" / "style.css").is_file()
