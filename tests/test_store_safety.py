@@ -151,7 +151,7 @@ def test_read_commands_work_on_a_read_only_store(tmp_path, read_only):
         assert '"action": "publish a review"' in exported.stdout
         assert "Publish a review" in run_cli("status", "c1", db=store, command=command).stdout
         run_cli("build-site", "--out", tmp_path / "site", db=store, command=command)
-        assert "publish a review" in (tmp_path / "site" / "index.html").read_text()
+        assert "Publish a review" in (tmp_path / "site" / "index.html").read_text()
         with Served(store, unprivileged=True) as served:
             rows = served.sql("select action from commitments")["rows"]
         assert rows == [{"action": "publish a review"}]
@@ -324,7 +324,7 @@ def test_build_site_writes_over_an_earlier_build_even_one_without_the_mark(tmp_p
         assert CliRunner().invoke(cli, ["--db", str(store), "build-site", "--out", str(site)]).exit_code == 0
     (site / ".commitments-site").unlink()  # a build from before the mark
     assert CliRunner().invoke(cli, ["--db", str(store), "build-site", "--out", str(site)]).exit_code == 0
-    assert "publish a review" in (site / "index.html").read_text()
+    assert "Publish a review" in (site / "index.html").read_text()
 
 
 def test_demo_refuses_to_replace_a_file_that_is_not_a_store(tmp_path):
