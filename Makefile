@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock bench serve clean
+.PHONY: demo test install lock bench serve clean train
 
 demo: $(STAMP)
 	$(BIN)/commitments demo
@@ -33,6 +33,19 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_speed.py
+
+# The learned kind classifier (extract/model/README.md): the rules' kinds of the training
+# sentences (dev split + the 2021 dev gold set, never test), a DocBin, spaCy training with
+# the repository's config and seed, and the last epoch's model copied into the package.
+KINDS_WORK := build/kinds
+train: $(STAMP)
+	$(BIN)/python -m extract.train_kinds examples
+	$(BIN)/python -m extract.train_kinds docbin $(KINDS_WORK)/train.spacy
+	rm -rf $(KINDS_WORK)/out
+	$(BIN)/python -m spacy train extract/model/config.cfg --output $(KINDS_WORK)/out \
+		--paths.train $(KINDS_WORK)/train.spacy --paths.dev $(KINDS_WORK)/train.spacy
+	rm -rf extract/model/kinds
+	cp -r $(KINDS_WORK)/out/model-last extract/model/kinds
 
 serve: $(STAMP)
 	$(BIN)/commitments serve

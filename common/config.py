@@ -21,5 +21,24 @@ def db_path(explicit: str | None = None) -> str:
     return explicit or os.environ.get("COMMITMENTS_DB") or DEFAULT_DB_PATH
 
 
+def kind_model() -> str | None:
+    """The learned kind classifier's folder (see extract/model/README.md): COMMITMENTS_KIND_MODEL,
+    "none" for the rules alone; unset, the packaged model's (extract/model/kinds) when it is on by default."""
+    value = os.environ.get("COMMITMENTS_KIND_MODEL")
+    if value is None:
+        return _packaged_kind_model() if KIND_MODEL_BY_DEFAULT else None
+    return None if value.strip().lower() in {"", "none", "off"} else value
+
+
+# Whether the packaged kind classifier runs unless the setting says otherwise.
+KIND_MODEL_BY_DEFAULT = True
+
+
+def _packaged_kind_model() -> str:
+    from common.resources import kind_model
+
+    return str(kind_model())
+
+
 def model_name() -> str:
     return os.environ.get("COMMITMENTS_MODEL", DEFAULT_MODEL)

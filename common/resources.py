@@ -65,6 +65,11 @@ def labelled_corpus() -> Path:
     return _file("extract", "gold")
 
 
+def kind_model() -> Path:
+    """The packaged kind classifier (extract/model/kinds/), a spaCy pipeline folder."""
+    return _file("extract", "model/kinds")
+
+
 def gold_corrections() -> Path:
     """The project's label corrections to the gold set, for `commitments evaluate`."""
     return _file("extract", "gold_corrections.jsonl")

@@ -27,7 +27,7 @@ from extract.triggers import coordinated, find_triggers, purpose_target
 
 _QUESTION = re.compile(r"^\W*to ask\b", re.IGNORECASE)
 
-for _name in ("meta", "commitments"):
+for _name in ("meta", "commitments", "outside_sentences"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -58,6 +58,7 @@ class CommitmentFinder:
             return doc
         speakers: dict = {}
         mentions, lead_in = [], None
+        doc._.outside_sentences = set()  # sentence starts where a deed's subject was outside government
         press = not meta.get("body")  # no speaking body given: press or plain text, who speaks comes from the text
         quotes = quoted_spans(doc.text) if press else []
         for sent in doc.sents:
@@ -92,6 +93,7 @@ class CommitmentFinder:
         for trigger in find_triggers(sent, self.cues):
             owner = subject_owner(trigger, self.cues, self.gazetteer)
             if owner is False:
+                doc._.outside_sentences.add(sent.start_char)
                 continue  # a body outside government, or reported speech of one
             if trigger.head.dep_ == "relcl" and any(trigger.head.head in sent.doc[i].subtree for i in seen):
                 continue  # "publish a strategy, which will cover adults": describes the deed already found

@@ -15,6 +15,7 @@ from spacy.language import Language
 import extract.boundaries  # noqa: F401  (registers text_boundaries)
 import extract.component  # noqa: F401  (registers commitment_finder and the Doc extensions)
 import extract.events  # noqa: F401  (registers report_finder and doc._.events)
+import extract.kind_model  # noqa: F401  (registers kind_model)
 from common import config
 from extract.events import Event
 from extract.spans import Mention
@@ -25,9 +26,11 @@ class ModelNotInstalled(RuntimeError):
 
 
 def load_nlp(model: str | None = None, finder_config: dict | None = None) -> Language:
-    """The model with `text_boundaries`, `commitment_finder` and `report_finder`; `finder_config` overrides the finder's
-    defaults, e.g. {"cues": {"@misc": "commitments.cues_from_file.v1", "path": "my-cues.json"}}."""
-    return _load_nlp(model, json.dumps(finder_config or {}, sort_keys=True))  # a dict cannot key a cache
+    """The model with `text_boundaries`, `commitment_finder`, `kind_model` and `report_finder`; `finder_config`
+    overrides the finder's defaults, e.g. {"cues": {"@misc": "commitments.cues_from_file.v1", "path": "my-cues.json"}};
+    its "kind_model" key is the learned classifier's folder (None: the rules alone), else the setting's."""
+    settings = {"kind_model": config.kind_model(), **(finder_config or {})}  # the setting is part of the cache key
+    return _load_nlp(model, json.dumps(settings, sort_keys=True))  # a dict cannot key a cache
 
 
 @lru_cache(maxsize=4)
@@ -42,7 +45,10 @@ def _load_nlp(model: str | None, finder_config: str) -> Language:
         ) from exc
     nlp.add_pipe("text_boundaries", before="parser")
     settings = json.loads(finder_config)
+    kind_model = settings.pop("kind_model")
     nlp.add_pipe("commitment_finder", last=True, config=settings)
+    if kind_model:
+        nlp.add_pipe("kind_model", last=True, config={"path": kind_model})
     # The report finder reads the same cue tables and gazetteer, and the mentions the finder made.
     nlp.add_pipe("report_finder", last=True, config={k: v for k, v in settings.items() if k in {"cues", "gazetteer"}})
     return nlp

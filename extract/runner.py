@@ -21,7 +21,14 @@ BATCH = 64
 
 
 def extractor_version(model: str) -> str:
-    return f"{EXTRACTOR_VERSION}+{model}"
+    # The kind classifier changes what is extracted: a setting other than the packaged model is named.
+    from common import config, resources
+
+    kinds = config.kind_model()
+    if kinds is None:
+        return f"{EXTRACTOR_VERSION}+{model}+rules-only"
+    packaged = config.KIND_MODEL_BY_DEFAULT and Path(kinds).resolve() == resources.kind_model().resolve()
+    return f"{EXTRACTOR_VERSION}+{model}" + ("" if packaged else f"+kinds={kinds}")
 
 
 def run_extraction(database: sqlite_utils.Database, model: str, force: bool = False,

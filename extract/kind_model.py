@@ -1,0 +1,132 @@
+"""The learned kind classifier and how it is combined with the rules.
+
+A small spaCy text classifier (extract/model/config.cfg, trained by `make train` on the
+labelled corpus's dev split and the 2021 dev gold set) reads one sentence, prefixed with
+the kind the rules gave it, and scores the guideline's seven kinds. `combine` decides a
+sentence's kind from the rules' kind and those scores; the thresholds were chosen by
+5-fold cross-validation over the dev answers (extract/model/README.md), never on test.
+"""
+
+from common.kinds import KIND_ORDER, KINDS, TRACKABLE
+
+
+def model_input(rule_kind: str, sentence: str) -> str:
+    """The classifier's text: the rules' kind as a token of its own, then the sentence."""
+    return f"rulekind_{rule_kind} {sentence.strip()}"
+
+
+def trackable_score(cats: dict[str, float]) -> float:
+    return sum(cats.get(kind, 0.0) for kind in TRACKABLE)
+
+
+def best_of(cats: dict[str, float], kinds) -> str:
+    return max(kinds, key=lambda kind: (cats.get(kind, 0.0), -KINDS.index(kind)))
+
+
+def combine(rule_kind: str, cats: dict[str, float], demote_below: float, promote_above: float) -> str:
+    """A sentence's kind: the rules' kind, unless the model is confident the other way about
+    whether it is trackable. A rule commitment the model scores under `demote_below` takes the
+    model's best untracked kind; an untracked sentence it scores over `promote_above` takes
+    the model's best trackable kind."""
+    score = trackable_score(cats)
+    if rule_kind == "procedural":
+        return rule_kind  # the rules' housekeeping patterns ("I will write to the noble Lord") are exact
+    if rule_kind in TRACKABLE and score < demote_below:
+        return best_of(cats, [k for k in KINDS if k not in TRACKABLE])
+    if rule_kind not in TRACKABLE and score > promote_above:
+        return best_of(cats, TRACKABLE)
+    return rule_kind
+
+
+def sentence_kind(kinds) -> str:
+    """The kind a sentence's mentions give it (the first in the guideline's order), as scored."""
+    kinds = list(kinds)
+    return min(kinds, key=KIND_ORDER.index) if kinds else "none"
+
+
+# -- the pipeline component ----------------------------------------------------
+
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
+
+from common.gazetteer import Gazetteer  # noqa: E402
+from extract.spans import make_mention  # noqa: E402
+
+PACKAGED_MODEL = Path(__file__).with_name("model") / "kinds"
+
+# Chosen by cross-validation over the dev answers (extract/model/README.md).
+DEMOTE_BELOW = 0.1
+PROMOTE_ABOVE = 0.3
+
+_QUESTION = re.compile(r"^\W*to ask\b", re.IGNORECASE)
+
+
+@Language.factory("kind_model",
+                  default_config={"path": str(PACKAGED_MODEL), "demote_below": DEMOTE_BELOW,
+                                  "promote_above": PROMOTE_ABOVE,
+                                  "gazetteer": {"@misc": "commitments.default_gazetteer.v1"}},
+                  requires=["doc._.commitments"], assigns=["doc._.commitments"])
+def make_kind_model(nlp: Language, name: str, path: str, demote_below: float, promote_above: float,
+                    gazetteer: Gazetteer):
+    return KindModel(path, demote_below, promote_above, gazetteer)
+
+
+class KindModel:
+    """After `commitment_finder`: each sentence of an answer or statement gets the kind
+    `combine` gives it, the mentions the rules found re-kinded, dropped (the model's "none")
+    or, for a sentence the rules found nothing in, one made from the sentence's main verb."""
+
+    def __init__(self, path: str, demote_below: float, promote_above: float, gazetteer: Gazetteer):
+        import spacy
+
+        self.classifier = spacy.load(path)
+        self.demote_below = demote_below
+        self.promote_above = promote_above
+        self.gazetteer = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        meta = doc._.meta or {}
+        # Trained on answers and statements: press and evidence text (no speaking body in the
+        # metadata), and words no government voice speaks, keep the rules' kinds.
+        if not meta.get("body") or meta.get("government") == 0 or doc._.commitments is None:
+            return doc
+        sentences = [s for s in doc.sents if s.text.strip() and not _QUESTION.match(s.text.strip())]
+        by_sentence: list[list] = [[] for _ in sentences]
+        for mention in doc._.commitments:
+            anchor = mention["action_start"] if mention["action_start"] is not None else mention["sentence_start"]
+            for i, sent in enumerate(sentences):
+                if sent.start_char <= anchor < sent.end_char:
+                    by_sentence[i].append(mention)
+                    break
+        rule_kinds = [sentence_kind(m["kind"] for m in found) for found in by_sentence]
+        texts = [model_input(kind, sent.text) for kind, sent in zip(rule_kinds, sentences, strict=True)]
+        dropped, added = set(), []
+        for sent, found, rule_kind, scored in zip(sentences, by_sentence, rule_kinds,
+                                                  self.classifier.pipe(texts), strict=True):
+            kind = combine(rule_kind, scored.cats, self.demote_below, self.promote_above)
+            if kind == rule_kind:
+                continue
+            if kind in TRACKABLE and sent.start_char in (doc._.outside_sentences or ()):
+                continue  # the rules read the deed's subject as outside government; the model sees no subject
+            if kind in TRACKABLE and not found:
+                added.append(self.new_mention(doc, sent, meta, kind))
+                continue
+            for mention in found:
+                if kind == "none":
+                    dropped.add(id(mention))
+                elif (mention["kind"] in TRACKABLE) != (kind in TRACKABLE):
+                    mention["kind"] = kind
+                    if kind in TRACKABLE and not mention["owner"]:
+                        mention["owner"] = make_mention(doc, sent, meta, kind, None, None, self.gazetteer)["owner"]
+        mentions = [m for m in doc._.commitments if id(m) not in dropped] + added
+        doc._.commitments = sorted(mentions, key=lambda m: (m["sentence_start"], m["action_start"] or 0))
+        return doc
+
+    def new_mention(self, doc: Doc, sent: Span, meta: dict, kind: str):
+        """The rules found no deed here: the sentence's main verb names it, where there is one."""
+        root = sent.root
+        action = root if root.pos_ in {"VERB", "AUX"} else None
+        return make_mention(doc, sent, meta, kind, action, None, self.gazetteer)

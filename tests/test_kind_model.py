@@ -1,0 +1,74 @@
+"""The learned kind classifier: the packaged model loads and reads made-up sentences sensibly,
+`combine` follows the rules unless the model is confident, and the pipeline setting turns it off.
+Training itself is slow (minutes) and runs only with --run-slow."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+
+from common.kinds import TRACKABLE
+from common.resources import kind_model as packaged_kind_model
+from extract.kind_model import DEMOTE_BELOW, PROMOTE_ABOVE, combine, model_input, trackable_score
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return spacy.load(packaged_kind_model())
+
+
+def cats_of(classifier, rule_kind, sentence):
+    return classifier(model_input(rule_kind, sentence)).cats
+
+
+def test_packaged_model_is_small_and_names_every_kind(classifier):
+    size = sum(f.stat().st_size for f in Path(packaged_kind_model()).rglob("*") if f.is_file())
+    assert size < 5_000_000
+    assert set(classifier.get_pipe("textcat").labels) == {"firm", "conditional", "ongoing", "negative",
+                                                            "hedged", "procedural", "none"}
+
+
+def test_packaged_model_tells_a_promise_from_a_fact(classifier):
+    promise = cats_of(classifier, "firm", "The Department will publish its response to the consultation by March 2026.")
+    fact = cats_of(classifier, "none", "The information requested is not held centrally by the Department.")
+    assert trackable_score(promise) > 0.5 > trackable_score(fact)
+    assert combine("firm", promise, DEMOTE_BELOW, PROMOTE_ABOVE) in TRACKABLE
+    assert combine("none", fact, DEMOTE_BELOW, PROMOTE_ABOVE) == "none"
+
+
+def test_combine_keeps_the_rules_kind_unless_the_model_is_confident():
+    unsure = {"firm": 0.2, "none": 0.8}
+    assert combine("firm", unsure, 0.1, 0.3) == "firm"
+    assert combine("hedged", unsure, 0.1, 0.3) == "hedged"
+    assert combine("firm", {"firm": 0.05, "hedged": 0.6, "none": 0.35}, 0.1, 0.3) == "hedged"
+    assert combine("none", {"firm": 0.25, "conditional": 0.1, "none": 0.65}, 0.1, 0.3) == "firm"
+    assert combine("procedural", {"firm": 0.9, "procedural": 0.1}, 0.1, 0.3) == "procedural"
+
+
+def test_the_setting_turns_the_model_on_and_off(monkeypatch):
+    from extract.pipeline import extract_mentions
+
+    text = "We will publish the strategy in the spring. The table below shows the figures."
+    meta = {"body": "Department for Education", "person": "A Minister", "date": "2025-01-10"}
+    monkeypatch.setenv("COMMITMENTS_KIND_MODEL", "none")
+    from extract.pipeline import load_nlp
+    assert "kind_model" not in load_nlp().pipe_names
+    monkeypatch.setenv("COMMITMENTS_KIND_MODEL", str(packaged_kind_model()))
+    assert "kind_model" in load_nlp().pipe_names
+    mentions = extract_mentions(text, meta)
+    assert [m["kind"] for m in mentions if m["kind"] in TRACKABLE] == ["firm"]
+
+
+@pytest.mark.slow
+def test_training_reproduces_a_model_that_loads(tmp_path):
+    # The whole `make train` path but into a scratch folder: examples, DocBin, spaCy training.
+    subprocess.run([sys.executable, "-m", "extract.train_kinds", "docbin", str(tmp_path / "train.spacy")],
+                   cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "spacy", "train", "extract/model/config.cfg", "--output", str(tmp_path / "out"),
+                    "--paths.train", str(tmp_path / "train.spacy"), "--paths.dev", str(tmp_path / "train.spacy")],
+                   cwd=ROOT, check=True)
+    assert spacy.load(tmp_path / "out" / "model-last").get_pipe("textcat").labels
