@@ -635,25 +635,42 @@ def build_site(ctx, out, datasette_url):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--live", is_flag=True, help="For a store that a crawl or an extraction is writing: pages follow "
                                           "its changes. Without it the file is served immutable (never locked).")
+@click.option("--site-url", default=None, metavar="URL",
+              help="Where the static site (build-site) is published, e.g. https://example.org/tracker: "
+                   "each commitment's row links to its page there. Without it, no such links.")
+@click.option("--print-command", "print_command", type=click.Choice(["serve", "package"]), default=None,
+              help="Print the datasette command line instead of serving: `serve` (as this command runs it) "
+                   "or `package` (a Docker image with the same metadata and plugins; `datasette publish` "
+                   "takes the same options). The metadata it names is written to a temporary file.")
 @click.pass_context
-def serve(ctx, port, host, live):
+def serve(ctx, port, host, live, site_url, print_command):
     """Serve the store read-only with Datasette (metadata, facets, full-text search,
-    stored queries). A missing, older or foreign file is refused, never created or changed.
+    stored queries, dashboards). A missing, older or foreign file is refused, never created or changed.
 
     \b
-    Example:
+    Examples:
       commitments serve --port 8001   # then open http://127.0.0.1:8001/
+      commitments serve --site-url https://example.org/tracker --print-command package
     """
     import db
-    from commitments.serve import serve as run
+    from commitments import serve as datasette
+    from commitments.site import web_url
     from db.connection import wal_in_use
 
+    if site_url is not None and not web_url(site_url):
+        raise click.BadParameter(f"{site_url!r} is not an http(s) address", param_hint="--site-url")
     with _store_errors():
         db.check_readable(ctx.obj["db_path"])  # opens nothing: Datasette is the only reader
+    if print_command == "package":
+        click.echo(datasette.command_line(datasette.package_args(ctx.obj["db_path"], site_url)))
+        return
+    if print_command == "serve":
+        click.echo(datasette.command_line(datasette.datasette_args(ctx.obj["db_path"], port, host, live, site_url)))
+        return
     if not live and wal_in_use(Path(ctx.obj["db_path"])):
         click.echo("The store is being written (its -wal file has content): serving it --live.", err=True)
         live = True
-    run(ctx.obj["db_path"], port, host, live=live)
+    datasette.serve(ctx.obj["db_path"], port, host, live=live, site_url=site_url)
 
 
 @cli.command()

@@ -1,8 +1,12 @@
-"""Datasette over the SQLite file, with the project's metadata (title, licence, sources, queries)."""
+"""Datasette over the SQLite file, with the project's metadata (title, licence, sources, queries,
+dashboards) and plugins (db/datasette_plugins/): the same for `commitments serve` on this machine
+and for an instance published with `datasette package` or `datasette publish`."""
 
 import json
 import os
+import shlex
 import tempfile
+from importlib import metadata as distributions
 from pathlib import Path
 
 import yaml
@@ -11,39 +15,85 @@ from common import resources
 
 METADATA = resources.datasette_metadata()
 TEMPLATES = resources.datasette_templates()  # None: none shipped
+PLUGINS = resources.datasette_plugins()
+SETTINGS = {"sql_time_limit_ms": "3000"}
+# Plugins from the registry that the metadata configures; a published instance installs each at
+# the version installed here (an absent one is left out: its pages are simply not there).
+REGISTRY_PLUGINS = ("datasette-atom", "datasette-search-all", "datasette-dashboards")
+SITE_LINKS = "commitments-site-links"  # db/datasette_plugins/commitments_site_links.py
 
 
-def metadata_for(db_path: str) -> dict:
-    """The metadata with its database section named after the file, as Datasette names it."""
+def metadata_for(db_path: str, site_url: str | None = None) -> dict:
+    """The metadata with its database section (and the dashboards' charts) named after the file,
+    as Datasette names it, and the static site's address for the commitment rows' links."""
     metadata = yaml.safe_load(METADATA.read_text())
-    metadata["databases"] = {Path(db_path).stem: metadata["databases"]["commitments"]}
+    name = Path(db_path).stem
+    metadata["databases"] = {name: metadata["databases"]["commitments"]}
+    plugins = metadata.setdefault("plugins", {})
+    for dashboard in plugins.get("datasette-dashboards", {}).values():
+        for chart in dashboard.get("charts", {}).values():
+            if "db" in chart:
+                chart["db"] = name
+    if site_url:
+        plugins[SITE_LINKS] = {"site_url": site_url.rstrip("/")}
     return metadata
 
 
-def datasette_args(db_path: str, port: int, host: str, live: bool = False) -> list[str]:
-    """`datasette serve` arguments: immutable (-i: no locks, row counts once) unless `live`,
-    for a store that a crawl or an extraction is writing while it is served."""
+def write_metadata(db_path: str, site_url: str | None = None) -> str:
+    """The metadata as a JSON file (Datasette is given a path); it is left for the server's lifetime."""
     handle = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="commitments-metadata-", delete=False)
-    json.dump(metadata_for(db_path), handle)
+    json.dump(metadata_for(db_path, site_url), handle, indent=1)
     handle.close()
-    args = ["serve", *([db_path] if live else ["-i", db_path]), "--metadata", handle.name,
-            "--port", str(port), "--host", host, "--setting", "sql_time_limit_ms", "3000"]
+    return handle.name
+
+
+def _shared_options(metadata_path: str) -> list[str]:
+    args = ["--metadata", metadata_path, "--plugins-dir", str(PLUGINS)]
     if TEMPLATES is not None and any(TEMPLATES.iterdir()):
         args += ["--template-dir", str(TEMPLATES)]
     return args
 
 
-def serve(db_path: str, port: int, host: str, live: bool = False) -> None:
-    """Run Datasette on the store until it is stopped, with the query limits of db/datasette_limits.py."""
+def _settings() -> list[str]:
+    return [arg for name, value in SETTINGS.items() for arg in ("--setting", name, value)]
+
+
+def datasette_args(db_path: str, port: int, host: str, live: bool = False, site_url: str | None = None) -> list[str]:
+    """`datasette serve` arguments: immutable (-i: no locks, row counts once) unless `live`,
+    for a store that a crawl or an extraction is writing while it is served."""
+    return ["serve", *([db_path] if live else ["-i", db_path]), *_shared_options(write_metadata(db_path, site_url)),
+            "--port", str(port), "--host", host, *_settings()]
+
+
+def installed_plugins() -> list[str]:
+    """The registry plugins installed here, pinned, with the Datasette they run on."""
+    pins = [f"datasette=={distributions.version('datasette')}"]
+    for name in REGISTRY_PLUGINS:
+        try:
+            pins.append(f"{name}=={distributions.version(name)}")
+        except distributions.PackageNotFoundError:
+            continue
+    return pins
+
+
+def package_args(db_path: str, site_url: str | None = None) -> list[str]:
+    """`datasette package` arguments for a Docker image of the same instance (`datasette publish
+    cloudrun|heroku|...` take the same options): the image serves the file immutable (-i) itself."""
+    installs = [arg for pin in installed_plugins() for arg in ("--install", pin)]
+    return ["package", db_path, *_shared_options(write_metadata(db_path, site_url)), *installs,
+            "--extra-options", shlex.join(_settings())]
+
+
+def command_line(args: list[str]) -> str:
+    return shlex.join(["datasette", *args])
+
+
+def serve(db_path: str, port: int, host: str, live: bool = False, site_url: str | None = None) -> None:
+    """Run Datasette on the store until it is stopped, with the plugins of db/datasette_plugins/."""
     from datasette.cli import cli as datasette_cli
-    from datasette.plugins import pm
 
-    from db import datasette_limits
-
-    if not pm.is_registered(datasette_limits):
-        pm.register(datasette_limits, name="commitments-limits")
     path = Path(db_path).resolve()
     # Datasette shows the path it is given (/-/databases.json): give it the file's
     # name from the file's own folder, so no page tells where the store lives.
     os.chdir(path.parent)
-    datasette_cli.main(args=datasette_args(path.name, port, host, live), prog_name="datasette")
+    datasette_cli.main(args=datasette_args(path.name, port, host, live, site_url), prog_name="datasette")

@@ -82,3 +82,9 @@ def default_feeds() -> Path:
 
 def gazetteer() -> Path:
     return _file("common", "gazetteer.json")
+
+
+def datasette_plugins() -> Path:
+    """The folder of Datasette plugins the instance loads (--plugins-dir): db/datasette_plugins/."""
+    found = files("db") / "datasette_plugins"
+    return found if isinstance(found, Path) else _copies.enter_context(as_file(found))

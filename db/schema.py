@@ -14,7 +14,7 @@ from common.kinds import TRACKABLE, sql_list
 # SCHEMA_VERSION whenever TABLES, FOREIGN_KEYS, FTS or VIEWS change, so that a
 # reader asks for `commitments migrate` instead of failing on a missing column.
 APPLICATION_ID = 0x436D5472
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Tables every store had before the mark existed (version 0, the first commit on):
 # a file with all of them and no mark is an older store, any other file is not ours.
 UNMARKED_STORE_TABLES = {"documents", "mentions", "commitments", "extraction_state", "crawl_runs"}
@@ -213,7 +213,10 @@ FOREIGN_KEYS = {
     "mentions": [("document_id", "documents", "id"), ("commitment_id", "commitments", "id")],
     "commitment_events": [("commitment_id", "commitments", "id"), ("document_id", "documents", "id")],
     "reports": [("document_id", "documents", "id")],
-    "written_questions": [("answering_body_id", "bodies", "id")],
+    # Datasette shows who asked, who answered and which department, by name (label_column).
+    "written_questions": [("answering_body_id", "bodies", "id"), ("asking_member_id", "members", "id"),
+                          ("answering_member_id", "members", "id"), ("correcting_member_id", "members", "id")],
+    "written_statements": [("member_id", "members", "id"), ("answering_body_id", "bodies", "id")],
 }
 
 FTS = {
@@ -270,22 +273,21 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     if on_disk:
         # WAL lets Datasette read while a crawl or an extraction writes.
         db.enable_wal()
-    for name, spec in TABLES.items():
-        table = db.table(name)
+    # Tables others point at first, so that a new table is made with its foreign keys.
+    targets = {other for fks in FOREIGN_KEYS.values() for _column, other, _pk in fks}
+    for name in sorted(TABLES, key=lambda name: name not in targets):
+        spec, table = TABLES[name], db.table(name)
         if name in DERIVED and table.exists() and set(table.columns_dict) != set(spec["columns"]):
             db.table(f"{name}_fts").drop(ignore=True)
             table.drop()
         if not table.exists():
-            table.create(spec["columns"], pk=spec["pk"])
+            table.create(spec["columns"], pk=spec["pk"], foreign_keys=FOREIGN_KEYS.get(name, []))
         else:
             missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
             for column, col_type in missing.items():
                 table.add_column(column, col_type)
     for name, fks in FOREIGN_KEYS.items():
-        existing = {(fk.column, fk.other_table) for fk in db.table(name).foreign_keys}
-        wanted = [fk for fk in fks if (fk[0], fk[1]) not in existing]
-        if wanted:
-            db.add_foreign_keys([(name, *fk) for fk in wanted])
+        _add_missing_foreign_keys(db, name, fks)
     for table, columns in (
         ("documents", ["source", "date"]),
         ("mentions", ["document_id"]),
@@ -304,3 +306,22 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         db.create_view(name, sql, replace=True)
     # Last: only a store with its whole shape says it has this version.
     db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
+
+
+def _add_missing_foreign_keys(db: sqlite_utils.Database, name: str, fks: list[tuple[str, str, str]]) -> None:
+    """An older store's table gains the foreign keys it lacks. SQLite cannot add one in place:
+    sqlite-utils copies the table (once; later runs find them and do nothing). The copy drops the
+    table's triggers, full-text search's among them, so they are made again; and it runs in a
+    transaction, where sqlite-utils does not VACUUM the whole store afterwards."""
+    table = db.table(name)
+    existing = {(fk.column, fk.other_table) for fk in table.foreign_keys}
+    wanted = [fk for fk in fks if (fk[0], fk[1]) not in existing]
+    if not wanted:
+        return
+    triggers = table.triggers_dict
+    with db.conn:
+        db.conn.execute("begin")
+        db.add_foreign_keys([(name, *fk) for fk in wanted])
+        for trigger, sql in triggers.items():
+            if trigger not in table.triggers_dict:
+                db.conn.execute(sql)

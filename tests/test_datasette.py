@@ -5,10 +5,14 @@ stored queries' rows do not move with the calendar; Datasette is then started fo
 `commitments serve` on a free loopback port and queried over HTTP.
 """
 
+import shlex
+import shutil
+import struct
 import subprocess
 import sys
 import urllib.parse
 import urllib.request
+import zlib
 
 import pytest
 import sqlite_utils
@@ -20,6 +24,7 @@ from extract.status import UNCLEAR_AFTER_DAYS
 from tests.conftest import ROOT, free_port, get_json, run_cli, wait_for_json
 
 AS_OF = "2024-06-30"
+SITE_URL = "https://example.org/tracker"
 IMPRINTS, CONSULTATION = "fafa40c3532b", "3d156350f6bb"  # the demo's two 2019 stories (ids are stable)
 
 
@@ -76,13 +81,19 @@ def test_stored_queries_have_titles_descriptions_and_the_unclear_rule_of_status_
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def db_path(tmp_path_factory):
     work = tmp_path_factory.mktemp("datasette")
     db_path = work / "commitments.db"
     run_cli("demo", "--site", work / "site", db=db_path)
     run_cli("track", "--as-of", AS_OF, db=db_path)
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def server(db_path):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port),
+                                "--site-url", SITE_URL + "/"],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -221,3 +232,146 @@ def test_one_search_box_across_the_searchable_tables(server):
     page = text(server.rsplit("/", 1)[0] + "/-/search?q=online-election")
     for table in ("commitments", "mentions", "documents"):
         assert f"/commitments/{table}.json" in page
+
+
+def test_questions_and_statements_show_names_not_member_ids(server):
+    question = rows(f"{server}/written_questions.json", id=9100024, _labels="on")[0]
+    assert question["asking_member_id"] == {"value": 9011, "label": "Tom Hadley"}
+    assert question["answering_member_id"]["label"] == "Martin Edgeley"
+    assert question["answering_body_id"]["label"] == "Cabinet Office"
+    html = text(f"{server}/written_questions?id=9100024")  # the table page labels its foreign keys
+    assert '<a href="/commitments/members/9011">Tom Hadley</a>' in html
+
+
+def test_a_commitment_row_links_to_its_site_page(server):
+    html = text(f"{server}/commitments/{IMPRINTS}")
+    assert f'href="{SITE_URL}/commitment/{IMPRINTS}.html"' in html
+    # other tables' id cells are left alone
+    assert "commitment-site-page" not in text(f"{server}/mentions")
+
+
+def test_chart_queries_count_every_commitment_and_the_dashboard_uses_them(server):
+    by_department = rows(f"{server}/status_by_department.json")
+    assert sum(r["commitments"] for r in by_department) == 25
+    assert {"department": "Cabinet Office", "status": "overdue", "commitments": 6} in by_department
+    per_month = rows(f"{server}/commitments_per_month.json")
+    assert sum(r["commitments"] for r in per_month) == 25 and per_month[0]["month"] == "2019-07"
+    assert [r["month"] for r in per_month] == sorted(r["month"] for r in per_month)
+    queries = database_metadata()["queries"]
+    charts = metadata()["plugins"]["datasette-dashboards"]["commitments"]["charts"]
+    for chart, query in (("status-by-department", "status_by_department"), ("per-month", "commitments_per_month")):
+        assert " ".join(charts[chart]["query"].split()) == " ".join(queries[query]["sql"].split())
+
+
+def test_the_dashboard_page_when_the_plugin_is_installed(server):
+    pytest.importorskip("datasette_dashboards", reason="datasette-dashboards is not installed")
+    html = text(server.rsplit("/", 1)[0] + "/-/dashboards/commitments")
+    assert "Status by department" in html and "Commitments made per month" in html
+
+
+def printed(db_path, *options) -> list[str]:
+    result = run_cli("serve", "--print-command", *options, db=db_path)
+    return shlex.split(result.stdout.strip())
+
+
+def test_the_printed_serve_command_runs_the_same_instance(db_path):
+    command = printed(db_path, "serve", "--site-url", SITE_URL, "--port", str(port := free_port()))
+    assert command[:3] == ["datasette", "serve", "-i"] and "--plugins-dir" in command
+    assert command[command.index("--setting") + 1:][:2] == ["sql_time_limit_ms", "3000"]
+    process = subprocess.Popen([sys.executable, "-m", "datasette", *command[1:]], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        plugins = {p["name"] for p in wait_for_json(f"{base}/-/plugins.json", process)}
+        assert {"commitments_limits.py", "commitments_site_links.py"} <= plugins
+        assert get_json(f"{base}/-/metadata.json")["plugins"]["commitments-site-links"] == {"site_url": SITE_URL}
+        assert get_json(f"{base}/-/settings.json")["sql_time_limit_ms"] == 3000
+        assert get_json(f"{base}/commitments.json")["tables"]  # served under the file's name
+        with pytest.raises(urllib.error.HTTPError):  # the limits plugin is loaded: no zeroblob
+            get_json(f"{base}/commitments.json?sql=select+zeroblob(10)")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_printed_package_command_is_one_datasette_accepts(db_path):
+    from datasette.cli import package
+
+    command = printed(db_path, "package", "--site-url", SITE_URL)
+    assert command[:2] == ["datasette", "package"]
+    context = package.make_context("package", command[2:])  # parses and checks every option, builds nothing
+    params = context.params
+    assert params["files"] == (str(db_path),) and params["plugins_dir"] and params["metadata"]
+    assert any(pin.startswith("datasette==") for pin in params["install"])
+    assert params["extra_options"] == "--setting sql_time_limit_ms 3000"
+    assert "commitments-site-links" in params["metadata"].read()  # click opened the file it names
+
+
+# -- headless Chromium: what a reader sees, at desktop and phone widths ------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+# Headless Chromium makes no window narrower than 500 px; a phone is drawn in an iframe that wide.
+WIDTHS = {"desktop": 1280, "phone": 375}
+
+
+def chromium(*args: str, url: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                           "--hide-scrollbars", "--virtual-time-budget=5000", *args, url],
+                          capture_output=True, text=not any(a.startswith("--screenshot") for a in args), timeout=90)
+
+
+def png_colours(path) -> int:
+    """How many distinct colours a PNG (8-bit RGB or RGBA, as Chromium writes) has in a sample of rows."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = {}, 8
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        chunks.setdefault(kind, b"")
+        chunks[kind] += data[at + 8:at + 8 + length]
+        at += 12 + length
+    width, height, depth, colour_type = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert depth == 8 and colour_type in (2, 6)
+    pixel = 3 if colour_type == 2 else 4
+    raw, stride = zlib.decompress(chunks[b"IDAT"]), width * pixel + 1
+    colours, previous = set(), bytearray(stride - 1)
+    for y in range(height):  # undo the PNG row filters, to read real pixels
+        kind, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])
+        for i in range(len(line)):
+            a = line[i - pixel] if i >= pixel else 0
+            b, c = previous[i], previous[i - pixel] if i >= pixel else 0
+            line[i] = (line[i] + (0, a, b, (a + b) // 2, min((a, b, c), key=lambda v: abs(a + b - c - v)))[kind]) & 255
+        previous = line
+        if y % 7 == 0:
+            colours.update(bytes(line[i:i + 3]) for i in range(0, len(line), pixel * 5))
+    return len(colours)
+
+
+PAGES = {
+    "home": ("/", ["Commitments Tracker", "Open Parliament Licence"]),
+    "commitment row": (f"/commitments/commitments/{IMPRINTS}",
+                       ["Implement a digital imprints regime for online election material", "delivered"]),
+    "facet view": ("/commitments/commitments?status=overdue", ["overdue", "10 rows"]),
+    "stored query": ("/commitments/overdue_commitments", ["Overdue commitments", "days_overdue"]),
+}
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium")
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_show_their_data_in_a_browser(server, tmp_path, page, width):
+    path, words = PAGES[page]
+    url = server.rsplit("/", 1)[0] + path
+    if WIDTHS[width] < 500:
+        frame = tmp_path / "phone.html"
+        frame.write_text(f'<body style="margin:0"><iframe src="{url}" style="border:0;width:{WIDTHS[width]}px;'
+                         'height:900px"></iframe></body>')
+        shot_url, window = frame.as_uri(), "500,900"
+    else:
+        shot_url, window = url, f"{WIDTHS[width]},900"
+    dom = chromium("--dump-dom", f"--window-size={window}", url=url).stdout
+    for word in words:
+        assert word in dom, f"{word!r} not on the {page} page"
+    shot = tmp_path / "shot.png"
+    chromium(f"--screenshot={shot}", f"--window-size={window}", url=shot_url)
+    assert shot.exists() and png_colours(shot) > 8, f"the {page} screenshot at {width} width is blank"

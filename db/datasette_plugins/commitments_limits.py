@@ -1,4 +1,5 @@
-"""What the public Datasette may cost and show: a Datasette plugin (`commitments serve` registers it).
+"""What the public Datasette may cost and show: a Datasette plugin (`commitments serve` loads this folder
+with --plugins-dir, and so does a published instance).
 
 Datasette's time limit is checked between SQLite's steps, so a single function call
 that builds a huge value (`select zeroblob(2000000000)` took 2 GB) runs past it. On
