@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock bench serve clean
+.PHONY: demo test install lock bench bench-site serve clean
 
 demo: $(STAMP)
 	$(BIN)/commitments demo
@@ -33,6 +33,10 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract_speed.py
+
+# The static site at 10,000 commitments and 100,000 mentions (goal: under a minute).
+bench-site: $(STAMP)
+	$(BIN)/python bench/site_build.py
 
 serve: $(STAMP)
 	$(BIN)/commitments serve
