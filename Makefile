@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock bench serve clean train
+.PHONY: demo test install lock bench bench-site serve clean train
 
 demo: $(STAMP)
 	$(BIN)/commitments demo
@@ -46,6 +46,10 @@ train: $(STAMP)
 		--paths.train $(KINDS_WORK)/train.spacy --paths.dev $(KINDS_WORK)/train.spacy
 	rm -rf extract/model/kinds
 	cp -r $(KINDS_WORK)/out/model-last extract/model/kinds
+
+# The static site at 10,000 commitments and 100,000 mentions (goal: under a minute).
+bench-site: $(STAMP)
+	$(BIN)/python bench/site_build.py
 
 serve: $(STAMP)
 	$(BIN)/commitments serve
