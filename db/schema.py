@@ -319,8 +319,7 @@ def _add_missing_foreign_keys(db: sqlite_utils.Database, name: str, fks: list[tu
     if not wanted:
         return
     triggers = table.triggers_dict
-    with db.conn:
-        db.conn.execute("begin")
+    with db.atomic():  # a savepoint inside open_db's transaction, or a transaction of its own
         db.add_foreign_keys([(name, *fk) for fk in wanted])
         for trigger, sql in triggers.items():
             if trigger not in table.triggers_dict:

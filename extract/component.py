@@ -58,7 +58,9 @@ class CommitmentFinder:
             return doc
         speakers: dict = {}
         mentions, lead_in = [], None
-        doc._.outside_sentences = set()  # sentence starts where a deed's subject was outside government
+        # Sentence starts where a deed's subject was outside government: a list, not a set, so
+        # that the Doc crosses process boundaries (nlp.pipe n_process > 1 serialises user data).
+        doc._.outside_sentences = []
         press = not meta.get("body")  # no speaking body given: press or plain text, who speaks comes from the text
         quotes = quoted_spans(doc.text) if press else []
         for sent in doc.sents:
@@ -93,7 +95,7 @@ class CommitmentFinder:
         for trigger in find_triggers(sent, self.cues):
             owner = subject_owner(trigger, self.cues, self.gazetteer)
             if owner is False:
-                doc._.outside_sentences.add(sent.start_char)
+                doc._.outside_sentences.append(sent.start_char)
                 continue  # a body outside government, or reported speech of one
             if trigger.head.dep_ == "relcl" and any(trigger.head.head in sent.doc[i].subtree for i in seen):
                 continue  # "publish a strategy, which will cover adults": describes the deed already found

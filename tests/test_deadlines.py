@@ -188,8 +188,13 @@ def test_list_items_take_their_own_deadlines():
 
 def test_the_precision_is_stored_beside_the_deadline(tmp_path):
     path = tmp_path / "old.db"
-    old = sqlite_utils.Database(path)  # a store made before deadline_precision existed
-    old["mentions"].create({"id": str, "document_id": str, "deadline": str, "deadline_text": str}, pk="id")
+    db.open_db(path).conn.close()
+    old = sqlite_utils.Database(path)  # made as a store was before deadline_precision and the mark existed
+    old["mentions"].transform(drop={"deadline_precision"})
+    old.conn.execute("pragma application_id = 0")
+    old.conn.execute("pragma user_version = 0")
+    old.conn.close()
+    assert "deadline_precision" not in sqlite_utils.Database(path)["mentions"].columns_dict
     database = db.open_db(path)
     document = {"id": "d1", "source": "written_question", "source_id": "1", "source_url": None,
                 "date": "2021-02-01", "content_hash": "h"}
