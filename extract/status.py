@@ -25,14 +25,15 @@ def _latest_deadline(events: list[dict]) -> tuple[str | None, dict | None]:
     deadline, setter = None, None
     for event in events:
         if event["event"] in {"made", "restated", "delayed"} and event.get("deadline"):
-            if event["event"] == "delayed" or deadline is None or event["deadline"] > deadline:
+            if deadline is None or event["deadline"] > deadline:
                 deadline, setter = event["deadline"], event
     return deadline, setter
 
 
 def derive_status(events: list[dict], as_of: date) -> dict:
     """{status, status_date, status_event_id, status_reason} from events in date order."""
-    events = [e for e in events if as_date(e["date"]) is None or as_date(e["date"]) <= as_of]
+    known = [e for e in events if as_date(e["date"]) is None or as_date(e["date"]) <= as_of]
+    events = known or events[:1]  # judged before it was made: as made, on its first event
     outcome = next((e for e in reversed(events) if e["event"] in OUTCOMES), None)
     if outcome is not None:
         words = {"delivered": "Delivered", "partly_delivered": "Partly delivered", "dropped": "Dropped"}
