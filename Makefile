@@ -32,7 +32,7 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
 
 bench: $(STAMP)
-	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/run.py
 
 serve: $(STAMP)
 	$(BIN)/commitments serve
