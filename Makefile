@@ -32,7 +32,7 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 --no-header --quiet -o requirements.lock
 
 bench: $(STAMP)
-	$(BIN)/python bench/extract_speed.py
+	$(BIN)/python bench/run.py
 
 # The learned kind classifier (extract/model/README.md): the rules' kinds of the training
 # sentences (dev split + the 2021 dev gold set, never test), a DocBin, spaCy training with

@@ -1,6 +1,9 @@
 """Words per second: the whole extractor against raw `nlp.pipe` of the same model on the same texts.
 
-    make bench            (or .venv/bin/python bench/extract_speed.py [--repeat N] [--processes 2])
+    .venv/bin/python bench/extract_speed.py [--repeat N] [--processes 2] [--batch-size 32]
+    (`make bench` runs it among the others: bench/run.py)
+
+Raw `nlp.pipe` and the extractor run at the same batch size (the extractor's, 32).
 
 Texts: the demo corpus answers and statements, plus ../shared/real answers when present.
 """
@@ -44,24 +47,44 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=1, help="how many times the texts are repeated")
-    parser.add_argument("--processes", type=int, default=1)
-    args = parser.parse_args()
-    corpus = texts() * args.repeat
+BATCH_SIZE = 32  # extract_many's default, which the runner uses
+
+
+def measure(processes: int = 1, repeat: int = 1, repeats: int = 3, batch_size: int = BATCH_SIZE) -> dict:
+    """Best of `repeats` alternating runs of raw `nlp.pipe`, raw `nlp.pipe` without `ner`
+    (what NER costs), and the extractor, all at the same batch size."""
+    corpus = texts() * repeat
     plain = [text for text, _ in corpus]
     words = sum(len(t.split()) for t in plain)
     raw_nlp = spacy.load(config.model_name())
     # Best of three alternating runs each: the first pass over a text warms caches
     # for both, so a single run in a fixed order favours whichever goes second.
-    raw = full = float("inf")
-    for _ in range(3):
-        raw = min(raw, timed(lambda: list(raw_nlp.pipe(plain, n_process=args.processes))))
-        full = min(full, timed(lambda: list(extract_many(corpus, n_process=args.processes))))
-    print(f"{len(corpus)} texts, {words} words, n_process={args.processes}")
-    print(f"raw nlp.pipe:   {words / raw:8.0f} words/s")
-    print(f"extractor:      {words / full:8.0f} words/s  ({raw / full:.2f} of raw)")
+    best = {"raw": float("inf"), "raw_without_ner": float("inf"), "extractor": float("inf")}
+    for _ in range(repeats):
+        best["raw"] = min(best["raw"], timed(
+            lambda: list(raw_nlp.pipe(plain, batch_size=batch_size, n_process=processes))))
+        with raw_nlp.select_pipes(disable=["ner"]):
+            best["raw_without_ner"] = min(best["raw_without_ner"], timed(
+                lambda: list(raw_nlp.pipe(plain, batch_size=batch_size, n_process=processes))))
+        best["extractor"] = min(best["extractor"], timed(
+            lambda: list(extract_many(corpus, batch_size=batch_size, n_process=processes))))
+    return {"measure": "extraction", "processes": processes, "batch_size": batch_size, "texts": len(corpus),
+            "words": words, **{f"{name}_words_per_s": round(words / seconds) for name, seconds in best.items()},
+            "ratio": round(best["raw"] / best["extractor"], 3),
+            "ner_share_of_raw": round(1 - best["raw_without_ner"] / best["raw"], 3)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=1, help="how many times the texts are repeated")
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+    args = parser.parse_args()
+    result = measure(args.processes, args.repeat, batch_size=args.batch_size)
+    print(f"{result['texts']} texts, {result['words']} words, n_process={args.processes}, batch size {args.batch_size}")
+    print(f"raw nlp.pipe:   {result['raw_words_per_s']:8.0f} words/s "
+          f"(without ner {result['raw_without_ner_words_per_s']:.0f}: ner is {result['ner_share_of_raw']:.0%})")
+    print(f"extractor:      {result['extractor_words_per_s']:8.0f} words/s  ({result['ratio']:.2f} of raw)")
 
 
 if __name__ == "__main__":

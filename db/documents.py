@@ -3,6 +3,8 @@
 import hashlib
 import json
 
+from db import rows
+
 
 def content_hash(text: str, **metadata) -> str:
     """Hash of what extraction reads: the text and the metadata that shapes its output."""
@@ -29,7 +31,7 @@ def save_document(db, *, source: str, source_id, text: str, part=None, **fields)
     row["content_hash"] = content_hash(
         text, date=row.get("date"), body=row.get("body"), person=row.get("person"), government=row["government"]
     )
-    db["documents"].upsert(row, pk="id")
+    rows.upsert(db, "documents", row)
 
 
 def encode_json(row: dict) -> None:

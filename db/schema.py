@@ -7,6 +7,7 @@ against them, so rename nothing without a migration note in the README.
 import sqlite_utils
 
 from common.kinds import TRACKABLE, sql_list
+from db import rows
 
 # What marks a file as this project's store, in its SQLite header (PRAGMA
 # application_id, "CmTr"), and which shape it has (PRAGMA user_version). Readers
@@ -304,6 +305,7 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
             db.table(table).enable_fts(columns, create_triggers=True, tokenize="porter")
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
+    rows.forget_shape(db)  # columns read before this call may have changed
     # Last: only a store with its whole shape says it has this version.
     db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
 

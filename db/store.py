@@ -14,6 +14,7 @@ import sqlite_utils
 
 from common.dates import now_iso
 from common.text import html_to_text
+from db import rows
 from db.committees import COMMITTEE_SAVERS
 from db.documents import encode_json, save_document
 from db.govuk import GOVUK_SAVERS
@@ -25,15 +26,30 @@ class RecordError(ValueError):
     """A record that cannot be stored: the caller logs it as a rejection."""
 
 
+# What storing one bad record raises; anything else (a busy store) ends the batch.
+STORE_ERRORS = (RecordError, KeyError, TypeError, ValueError, AttributeError, sqlite3.DatabaseError)
+
+
 def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str, int]:
     """Store a batch in one transaction; a record that cannot be stored becomes a rejection.
 
     Returns counts: {"stored": n, "rejected": n}.
     """
-    counts = {"stored": 0, "rejected": 0}
-    # atomic(), not `with db.conn` (sqlite-utils commits each statement of its own); each
-    # record in a savepoint, so a refused record leaves none of its rows behind.
+    records = list(records)
+    # atomic(), not `with db.conn` (sqlite-utils commits each statement of its own).
     with db.atomic():
+        # Most batches store whole: first the batch at once, in one savepoint. Only when a
+        # record fails is the batch undone and saved again record by record, each in its
+        # own savepoint, so a refused record leaves none of its rows behind and the
+        # records around it are stored.
+        try:
+            with db.atomic(), rows.remembering(db):
+                for record in records:
+                    _save_one(db, record)
+            return {"stored": len(records), "rejected": 0}
+        except STORE_ERRORS:
+            pass
+        counts = {"stored": 0, "rejected": 0}
         for record in records:
             try:
                 with db.atomic():
@@ -41,7 +57,7 @@ def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str
                 counts["stored"] += 1
             # A record the database refuses (a text where an integer key belongs) is
             # rejected on its own: the records around it are still stored.
-            except (RecordError, KeyError, TypeError, ValueError, AttributeError, sqlite3.DatabaseError) as exc:
+            except STORE_ERRORS as exc:
                 save_rejection(
                     db,
                     source=str(record.get("record_type", "unknown")) if isinstance(record, dict) else "unknown",
@@ -95,7 +111,9 @@ def _rejection_record(db, record: dict) -> None:
 def save_member(db, member: dict | None) -> int | None:
     if not member or member.get("id") is None:
         return None
-    db["members"].upsert(
+    rows.upsert(
+        db,
+        "members",
         {
             "id": member["id"],
             "name": member.get("name"),
@@ -106,7 +124,7 @@ def save_member(db, member: dict | None) -> int | None:
             "member_from": member.get("memberFrom"),
             "thumbnail_url": member.get("thumbnailUrl"),
         },
-        pk="id",
+        once=True,  # many records of a batch name the same member
     )
     return member["id"]
 
@@ -114,24 +132,26 @@ def save_member(db, member: dict | None) -> int | None:
 def save_body(db, body_id: int | None, name: str | None) -> None:
     if body_id is None or not name:
         return
-    table = db["bodies"]
-    existing = table.get(body_id) if table.count_where("id = ?", [body_id]) else None
+    existing = rows.get(db, "bodies", body_id)
     aliases = set(json.loads(existing["aliases"] or "[]")) if existing else set()
     # A renamed department keeps its id: the old names stay as aliases.
     if existing and existing["name"] != name:
         aliases.add(existing["name"])
-    table.upsert({"id": body_id, "name": name, "aliases": json.dumps(sorted(aliases))}, pk="id")
+    row = {"id": body_id, "name": name, "aliases": json.dumps(sorted(aliases))}
+    if existing is None or any(existing[column] != value for column, value in row.items()):
+        rows.upsert(db, "bodies", row)  # most records name a body already stored as it is
 
 
-def _keep_full_text(db, table: str, row_id, text_column: str, incoming: dict, flag: str) -> bool:
-    """True when a cut text would overwrite the full text stored by an earlier run."""
+def _full_text_kept(db, table: str, row_id, text_column: str, incoming: dict, flag: str) -> dict | None:
+    """The stored row, when a cut text would overwrite the full text stored by an earlier run."""
     if not incoming.get(flag):
-        return False
-    stored = db[table].get(row_id) if db[table].count_where("id = ?", [row_id]) else None
+        return None
+    stored = rows.get(db, table, row_id)
     if not stored or stored[flag]:
-        return False
+        return None
     prefix = (incoming.get(text_column) or "").rstrip(".").rstrip()
-    return bool(stored[text_column]) and html_to_text(stored[text_column]).startswith(html_to_text(prefix)[:100])
+    kept = bool(stored[text_column]) and html_to_text(stored[text_column]).startswith(html_to_text(prefix)[:100])
+    return stored if kept else None
 
 
 @dataclass(frozen=True)
@@ -162,15 +182,18 @@ def _parliament_record(db, record: dict, spec: ParliamentRecord) -> None:
     for field in spec.members:
         save_member(db, record.get(field))
     save_body(db, record.get("answering_body_id"), record.get("answering_body"))
-    row = {column: record.get(column) for column in db[spec.table].columns_dict}  # absent -> null
+    row = {column: record.get(column) for column in rows.columns(db, spec.table)}  # absent -> null
     for field, column in spec.members.items():
         row[column] = record.get(column) or (record.get(field) or {}).get("id")
-    if _keep_full_text(db, spec.table, record["id"], spec.text, record, spec.cut_flag):
+    kept = _full_text_kept(db, spec.table, record["id"], spec.text, record, spec.cut_flag)
+    if kept:
         for column in (spec.text, spec.cut_flag):
             row.pop(column)
     encode_json(row)
-    db[spec.table].upsert(row, pk="id")
-    stored = db[spec.table].get(record["id"])
+    rows.upsert(db, spec.table, row)
+    # What the table now holds for the text: the kept full text, or what was just written
+    # (no read-back needed).
+    stored = kept or row
     text = html_to_text(stored[spec.text])
     if record.get("is_withdrawn") or not text:
         return

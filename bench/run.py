@@ -1,0 +1,118 @@
+"""Every benchmark in one run, each as a ratio against its reference measured in the same
+run on this machine; the results are written as JSON and a markdown table with the
+machine's description.
+
+    make bench     (= .venv/bin/python bench/run.py)
+    .venv/bin/python bench/run.py --only store,grouping --records 1000 --out /tmp/bench
+
+Parts: store (`db.save_records` against sqlite-utils `insert_all`), extraction (the
+extractor against raw `nlp.pipe` at the same batch size, one and two processes),
+grouping (time per mention from 2k to 20k mentions), crawl (the written questions
+spider against a bare Scrapy spider on the same local pages).
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+for path in (str(ROOT), str(BENCH)):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+PARTS = ("store", "extraction", "grouping", "crawl")
+GOALS = {"store": 0.7, "extraction": 0.8, "crawl": 0.7}
+
+
+def machine() -> dict:
+    return {"cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+
+def run(parts, records: int, repeats: int, sizes: list[int], questions: int) -> dict:
+    results = []
+    if "store" in parts:
+        import store_speed
+        results.append(store_speed.measure(records, repeats))
+    if "extraction" in parts:
+        import extract_speed
+        for processes in (1, 2):
+            results.append(extract_speed.measure(processes, repeats=repeats))
+    if "grouping" in parts:
+        import group_speed
+        results.append(group_speed.measure(sizes, repeats))
+    if "crawl" in parts:
+        import crawl_speed
+        results.append(crawl_speed.measure(questions, repeats))
+    return {"machine": machine(), "results": results}
+
+
+def _each(runs: list[dict], key: str) -> str:
+    return ", ".join(f"{run[key]:,}" for run in runs)
+
+
+def table(report: dict) -> str:
+    m = report["machine"]
+    lines = [f"Machine: {m['cpu_count']} CPUs ({m['processor']}), Python {m['python']}, {m['platform']}; "
+             f"load average at the start {m['load_average']}; {m['date']}.", "",
+             "| measure | project | reference in the same run | ratio | goal |", "|---|---|---|---|---|"]
+    for r in report["results"]:
+        if r["measure"] == "store":
+            runs = r["runs"]
+            lines.append(
+                f"| store {r['records']:,} written questions ({runs[0]['rows']:,} rows), {len(runs)} runs "
+                f"| {_each(runs, 'project_rows_per_s')} rows/s "
+                f"| `insert_all`: {_each(runs, 'reference_rows_per_s')} rows/s "
+                f"| {_each(runs, 'ratio')} (median {r['ratio']}) | >= {GOALS['store']} |")
+        elif r["measure"] == "extraction":
+            lines.append(
+                f"| extraction, {r['processes']} process(es), batch {r['batch_size']}, {r['words']:,} words "
+                f"| {r['extractor_words_per_s']:,} words/s | raw `nlp.pipe`: {r['raw_words_per_s']:,} words/s "
+                f"(without `ner`: {r['raw_without_ner_words_per_s']:,}) | {r['ratio']} | >= {GOALS['extraction']} |")
+        elif r["measure"] == "grouping":
+            per = ", ".join(f"{x['mentions']:,}: {x['seconds']} s ({x['us_per_mention']} us each)" for x in r["runs"])
+            if r.get("left_out_over_budget"):
+                per += f"; left out, over the time budget: {r['left_out_over_budget']}"
+            lines.append(f"| grouping | {per} | - | time per mention, largest over smallest: {r['growth']} "
+                         f"| about 1 (linear) |")
+        elif r["measure"] == "crawl":
+            runs = r["runs"]
+            lines.append(
+                f"| crawl {r['questions']:,} questions ({r['requests']:,} requests), {len(runs)} runs "
+                f"| {_each(runs, 'project_records_per_s')} records/s "
+                f"| bare Scrapy: {_each(runs, 'reference_records_per_s')} records/s "
+                f"| {_each(runs, 'ratio')} (median {r['ratio']}) | >= {GOALS['crawl']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated, among {', '.join(PARTS)}")
+    parser.add_argument("--records", type=int, default=5000, help="written questions stored")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default="2000,5000,10000,20000", help="mentions grouped")
+    parser.add_argument("--questions", type=int, default=2000, help="written questions crawled")
+    parser.add_argument("--out", default=str(BENCH / "results"), help="folder for results.json and results.md")
+    args = parser.parse_args()
+    parts = [p for p in args.only.split(",") if p]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts {sorted(unknown)}: choose among {', '.join(PARTS)}")
+    report = run(parts, args.records, args.repeats, [int(s) for s in args.sizes.split(",")], args.questions)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / "results.md").write_text(table(report))
+    print(table(report))
+    print(f"written: {out / 'results.json'}, {out / 'results.md'}")
+
+
+if __name__ == "__main__":
+    main()

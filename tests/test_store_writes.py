@@ -1,0 +1,64 @@
+"""How the store writes a batch: few statements a record, the same rows as before, and a
+refused record still leaving nothing of itself behind."""
+
+import db
+from bench.store_speed import api_values, pipeline_records
+
+
+def statements_while(database, action) -> list[str]:
+    """The statements `action` runs (not those its triggers run: the trace marks them "-- ",
+    and repeats a statement once for each trigger it fires)."""
+    seen: list[str] = []
+    database.conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        database.conn.set_trace_callback(None)
+    return [s for n, s in enumerate(seen) if not s.startswith("-- ") and (n == 0 or seen[n - 1] != s)]
+
+
+def test_a_batch_costs_a_few_statements_a_record_and_no_schema_reads(tmp_path):
+    database = db.open_db(tmp_path / "store.db")
+    records = pipeline_records(api_values(50))
+    with database.conn:
+        seen = statements_while(database, lambda: db.save_records(database, records))
+    # A question, its document, its body looked up, up to three members: sqlite-utils'
+    # upserts re-read the schema each time (about forty statements a record).
+    assert len(seen) <= 6 * len(records), len(seen)
+    # The table's columns are read once for the connection, not once a record.
+    schema_reads = [s for s in seen if "sqlite_master" in s.lower() or s.lower().startswith("pragma")]
+    assert len(schema_reads) <= 4, schema_reads
+    assert database["written_questions"].count == 50 and database["documents"].count == 50
+
+
+def test_a_member_renamed_later_in_the_batch_is_stored_with_the_later_name():
+    database = db.open_db(":memory:")
+    first, second = pipeline_records(api_values(2))
+    member = dict(first["asking_member"])
+    second["asking_member"] = {**member, "name": "A New Name"}
+    second["asking_member_id"] = member["id"]
+    assert db.save_records(database, [first, second]) == {"stored": 2, "rejected": 0}
+    assert database["members"].get(member["id"])["name"] == "A New Name"
+
+
+def test_a_refused_record_leaves_none_of_its_rows_and_its_neighbours_are_stored():
+    database = db.open_db(":memory:")
+    good = pipeline_records(api_values(3))
+    bad = {**good[1], "id": 5, "asking_member": {"id": 77, "name": "Only In The Bad Record"},
+           "asking_member_id": 77, "answering_body_id": "ten"}  # the bodies table's key is an integer
+    counts = db.save_records(database, [good[0], bad, good[1], good[2]])
+    assert counts == {"stored": 3, "rejected": 1}
+    assert sorted(r["id"] for r in database["written_questions"].rows) == sorted(r["id"] for r in good)
+    assert database["members"].count_where("id = 77") == 0  # written before the body failed, undone with it
+    assert [r["record_id"] for r in database["rejections"].rows] == ["5"]
+
+
+def test_stored_rows_are_the_same_whether_a_batch_stores_whole_or_record_by_record():
+    whole, replayed = db.open_db(":memory:"), db.open_db(":memory:")
+    records = pipeline_records(api_values(30))
+    db.save_records(whole, records)
+    # A refused record makes the batch go record by record.
+    db.save_records(replayed, records + [{"record_type": "written_question", "id": 1, "answering_body_id": "x",
+                                          "answering_body": "X"}])
+    for table in ("written_questions", "documents", "members", "bodies"):
+        assert list(whole[table].rows) == list(replayed[table].rows), table
