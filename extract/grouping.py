@@ -13,6 +13,7 @@ deterministic and a re-run changes nothing.
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -274,12 +275,18 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]
     """Groups of units, earliest first; a unit joins the group holding its most similar
     earlier unit when that similarity reaches `threshold`."""
     groups: list[list[Unit]] = []
-    # Only groups sharing an object word (or, with no object, the deed) can match: an
-    # index keeps the comparisons near-linear on a store of thousands of mentions.
+    # Only groups that can match are compared, found through an index of object words: a
+    # match needs two shared words, or one when either object is a single word (the
+    # subset rule: "introduce the regime"). Counting shared words before comparing keeps
+    # common nouns ("strategy", "review") from making every group a candidate.
     index: dict[str, set[int]] = {}
+    single: dict[str, set[int]] = {}  # groups holding a member whose object is this one word
     for unit in sorted(units, key=lambda u: (u.date or "", u.id)):
         keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
-        candidates = set().union(*(index.get(key, set()) for key in keys))
+        shared = Counter(number for key in keys for number in index.get(key, ()))
+        needed = 1 if len(keys) == 1 else 2
+        candidates = {number for number, count in shared.items() if count >= needed}
+        candidates.update(*(single.get(key, ()) for key in keys))
         best, best_score = None, 0.0
         for number in sorted(candidates):
             score = max(similarity(member, unit) for member in groups[number])
@@ -291,4 +298,6 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]
         groups[best].append(unit)
         for key in keys:
             index.setdefault(key, set()).add(best)
+        if len(keys) == 1:
+            single.setdefault(keys[0], set()).add(best)
     return groups
