@@ -49,8 +49,8 @@ def _sync(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str) -> i
     wanted = {r[pk]: r for r in rows}
     stale = [key for key in existing if key not in wanted]
     changed = [r for key, r in wanted.items() if existing.get(key) != r]
-    for key in stale:
-        db[table].delete(key)
+    # One statement for all the deletions: the write lock is held for as short a time as can be.
+    db.conn.executemany(f"delete from [{table}] where [{pk}] = ?", [(key,) for key in stale])
     if changed:
         db[table].upsert_all(changed, pk=pk)
     return len(stale) + len(changed)
@@ -64,10 +64,9 @@ def save_tracking(db: sqlite_utils.Database, commitments: list[dict], events: li
     with db.atomic():  # not `with db.conn`: sqlite-utils would commit each statement on its own
         touched = _sync(db, "commitments", commitments, "id")
         touched += _sync(db, "commitment_events", events, "id")
-        for mention in db.query("select id, commitment_id from mentions"):
-            target = assignment.get(mention["id"])
-            if mention["commitment_id"] != target:
-                db["mentions"].update(mention["id"], {"commitment_id": target})
+        moved = [(assignment.get(m["id"]), m["id"]) for m in db.query("select id, commitment_id from mentions")
+                 if m["commitment_id"] != assignment.get(m["id"])]
+        db.conn.executemany("update mentions set commitment_id = ? where id = ?", moved)
         _sync(db, "commitment_ids", [{"mention_key": k, "commitment_id": v} for k, v in memory.items()],
               "mention_key")
         current = {c["id"] for c in commitments}

@@ -171,10 +171,12 @@ def test_two_crawls_and_an_extraction_at_once_on_one_new_file(db_path, tmp_path)
     records = [made_up_question(n, long_answer=n % 2 == 0) for n in range(200)]
     with SlowDetails(records, detail_seconds=0) as api:
         small = ["-s", "API_PAGE_SIZE=50", "-s", "STORE_BATCH_SIZE=10"]
-        answered = start(crawl_command(api, db_path, tmp_path / "job1", *small))
-        tabled = start(crawl_command(api, db_path, tmp_path / "job2", *small, "--date-field", "tabled"))
+        # Writers wait for each other; on a loaded 2-core CI machine, longer than the 30 s default.
+        patient = {"COMMITMENTS_BUSY_TIMEOUT": "120"}
+        answered = start(crawl_command(api, db_path, tmp_path / "job1", *small), **patient)
+        tabled = start(crawl_command(api, db_path, tmp_path / "job2", *small, "--date-field", "tabled"), **patient)
         time.sleep(2)
-        extraction = start([sys.executable, "-m", "commitments", "--db", str(db_path), "extract"])
+        extraction = start([sys.executable, "-m", "commitments", "--db", str(db_path), "extract"], **patient)
         results = [(p, *p.communicate(timeout=180)) for p in (answered, tabled, extraction)]
     for process, _out, err in results:
         assert process.returncode == 0 and "Traceback" not in err and "locked" not in err, err[-3000:]
