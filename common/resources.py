@@ -86,5 +86,4 @@ def gazetteer() -> Path:
 
 def datasette_plugins() -> Path:
     """The folder of Datasette plugins the instance loads (--plugins-dir): db/datasette_plugins/."""
-    found = files("db") / "datasette_plugins"
-    return found if isinstance(found, Path) else _copies.enter_context(as_file(found))
+    return _file("db", "datasette_plugins")
