@@ -141,6 +141,58 @@ def build(real: Path, out: Path) -> dict:
             "test_sentences": sum(split_of[s["doc_id"]] == "test" for s in sentences)}
 
 
+# A training pool is drawn from answers that say something of the future: most answers
+# commit to nothing, and a classifier learns the boundary from sentences near it.
+FORWARD = re.compile(r"\b(?:will|shall|intends?|plans?|planned|committed|commitment|due to|aims?|expects?|"
+                     r"going to|from (?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|"
+                     r"September|October|November|December)|later this year|in due course)\b", re.I)
+TRAIN_QUOTA = {"commons-2023-12": 500, "commons-2024-07": 500}  # sentences per stratum
+
+
+def build_train(real: Path, gold: Path, out: Path) -> dict:
+    """A pool for training only: other answers of the recent months than the corpus's (so
+    never a test answer), drawn at random among those with a forward-looking word."""
+    taken = {json.loads(line)["doc_id"] for line in (gold / "documents.jsonl").read_text().splitlines()}
+    rng = random.Random(SEED + 1)
+    documents, sentences = [], []
+    for stratum, quota in TRAIN_QUOTA.items():
+        pool = [d for d in recent_answers(real, stratum.removeprefix("commons-"))
+                if d["doc_id"] not in taken and FORWARD.search(d["text"])]
+        rng.shuffle(pool)
+        count = 0
+        for document in pool:
+            if count >= quota:
+                break
+            spans = [(s, e) for s, e in split_sentences(document["text"]) if not _table_row(document["text"][s:e])]
+            if not spans or len(spans) > 25:  # very long answers would take a chunk alone
+                continue
+            documents.append({**document, "stratum": stratum, "split": "train"})
+            sentences += [{"doc_id": document["doc_id"], "index": i, "start": s, "end": e,
+                           "sentence": document["text"][s:e]} for i, (s, e) in enumerate(spans)]
+            count += len(spans)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "documents.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents))
+    (out / "sentences.jsonl").write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in sentences))
+    return {"documents": len(documents), "sentences": len(sentences)}
+
+
+def render_chunk(folder: Path, out: Path) -> dict:
+    """The annotators' reading copy: each answer's header, then its sentences numbered."""
+    documents = [json.loads(line) for line in (folder / "documents.jsonl").read_text().splitlines()]
+    by_doc: dict[str, list[dict]] = {}
+    for line in (folder / "sentences.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        by_doc.setdefault(row["doc_id"], []).append(row)
+    parts = []
+    for d in documents:
+        header = (f"=== {d['doc_id']} | {d['source']} | House: {d['house']} | date: {d['date']}\n"
+                  f"answering body: {d['body'] or ''} | minister: {d.get('minister') or ''}\n"
+                  f"heading: {d.get('heading') or ''}\nquestion: {d.get('question') or ''}\n")
+        parts.append(header + "".join(f"[{s['index']}] {s['sentence']}\n" for s in by_doc.get(d["doc_id"], [])))
+    out.write_text("\n".join(parts))
+    return {"documents": len(documents), "sentences": sum(len(v) for v in by_doc.values())}
+
+
 def _read_labels(paths) -> dict[tuple[str, int], dict]:
     labels = {}
     for path in paths:
@@ -185,7 +237,10 @@ def merge(folder: Path) -> dict:
 
 
 if __name__ == "__main__":
-    commands = {"build": lambda real, out: build(Path(real), Path(out)), "merge": lambda out: merge(Path(out))}
+    commands = {"build": lambda real, out: build(Path(real), Path(out)), "merge": lambda out: merge(Path(out)),
+                "build-train": lambda real, gold, out: build_train(Path(real), Path(gold), Path(out)),
+                "render": lambda folder, out: render_chunk(Path(folder), Path(out))}
     if len(sys.argv) < 3 or sys.argv[1] not in commands:
-        sys.exit("usage: python -m commitments.labelled_corpus build REAL_DIR OUT_DIR | merge OUT_DIR")
+        sys.exit("usage: python -m commitments.labelled_corpus build REAL_DIR OUT_DIR | merge OUT_DIR\n"
+                 "       | build-train REAL_DIR GOLD_DIR OUT_DIR | render FOLDER OUT.txt")
     print(json.dumps(commands[sys.argv[1]](*sys.argv[2:]), indent=2))

@@ -1,7 +1,8 @@
 """Sentence examples for the learned kind classifier: each labelled sentence's text, its gold
 kind, and the kind the rules give it (the rules' output is one of the model's inputs).
 
-Only the labelled corpus's dev split and the 2021 dev gold set are ever read here: the test
+Only the labelled corpus's dev split, its training pool (extract/gold/train/: other answers of
+the same months, never a test answer) and the 2021 dev gold set are ever read here: the test
 split is scored once, by `commitments evaluate`, and never trained on."""
 
 from pathlib import Path
@@ -29,8 +30,11 @@ RULES_ONLY = {"kind_model": None}
 
 
 def training_examples(corpus: Path, gold_2021: Path | None) -> list[dict]:
-    """The dev split of the labelled corpus, plus the 2021 dev gold set when given."""
+    """The dev split of the labelled corpus and its training pool once labelled, plus the 2021
+    dev gold set when given."""
     examples = rule_examples(load_corpus(corpus, "dev"), "dev")
+    if (corpus / "train" / "labels.jsonl").exists():
+        examples += rule_examples(load_corpus(corpus / "train", "train"), "train")
     if gold_2021 is not None and gold_2021.exists():
         examples += rule_examples(documents_from_gold(load_gold(gold_2021)), "2021")
     return examples
