@@ -12,7 +12,7 @@ from common import config, resources
 from spiders import date_fields
 
 EXPORT_FIELDS = ("source", "source_id", "source_url", "date", "sentence", "kind", "action",
-                 "owner", "person", "deadline", "deadline_text")
+                 "owner", "person", "deadline", "deadline_text", "deadline_precision", "commitment_id")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -498,7 +498,8 @@ def export_mentions(ctx, kind):
     import db
 
     for row in db.mentions(_read(ctx), tuple(kind)):
-        click.echo(json.dumps({field: row[field] for field in EXPORT_FIELDS}, ensure_ascii=False))
+        # .get: a store from before a column was added exports it empty
+        click.echo(json.dumps({field: row.get(field) for field in EXPORT_FIELDS}, ensure_ascii=False))
 
 
 @cli.command("extract-text")

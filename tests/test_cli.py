@@ -40,7 +40,8 @@ def test_extract_text_from_stdin_with_owner_speaker_and_date():
         "sentence": "We will launch a consultation on electoral integrity in the spring.",
         "kind": "firm", "action": "launch a consultation on electoral integrity",
         "owner": "Department for Digital, Culture, Media and Sport", "person": "A Minister",
-        "deadline": "2021-05-31", "deadline_text": "in the spring",
+        "deadline": "2021-05-31", "deadline_text": "in the spring", "deadline_precision": "season",
+        "commitment_id": None,
     }
 
 

@@ -53,9 +53,12 @@ def test_export_mentions_contract(db_path):
     mentions = jsonl(run_cli("export", "mentions", db=db_path).stdout)
     assert mentions, "the HL401 answer holds commitments"
     fields = ["source", "source_id", "source_url", "date", "sentence", "kind", "action", "owner", "person",
-              "deadline", "deadline_text"]
+              "deadline", "deadline_text", "deadline_precision", "commitment_id"]
+    commitments = {row["id"] for row in sqlite_utils.Database(db_path)["commitments"].rows}
     for mention in mentions:
         assert list(mention) == fields
+        assert mention["deadline"] is None or mention["deadline_precision"]
+        assert mention["kind"] not in ("firm", "conditional") or mention["commitment_id"] in commitments
         assert mention["source"] == "written_question" and mention["source_id"] == "9100003"
         assert mention["date"] == "2019-11-05" and mention["source_url"].endswith("/HL401")
     firm = [m for m in mentions if m["kind"] == "firm"]
