@@ -133,6 +133,10 @@ def job_lock(job_dir: str):
         yield
 
 
+def _process(run: dict) -> str:
+    return f"pid {run['pid']}" if run.get("pid") else "left by an earlier version"
+
+
 def report_interrupted_runs(db_path: str) -> None:
     """Mark runs whose process died (killed, or the machine went down) `interrupted`, and say so in one line."""
     try:
@@ -145,5 +149,5 @@ def report_interrupted_runs(db_path: str) -> None:
         raise click.ClickException(str(exc)) from None
     if gone:
         click.echo("Marked interrupted (process gone): " + "; ".join(
-            f"{run['spider']} run started {run['started']} (pid {run['pid']}, last stored at {run['finished']}, "
+            f"{run['spider']} run started {run['started']} ({_process(run)}, last stored at {run['finished']}, "
             f"{run['items_stored'] or 0} records)" for run in gone), err=True)

@@ -39,13 +39,15 @@ def finish_run(db: sqlite_utils.Database, run_id: str, status: str, stored: int,
 
 def mark_interrupted_runs(db: sqlite_utils.Database) -> list[dict]:
     """Mark `interrupted` every run still `running` whose process on this host is gone, ending it when
-    it last stored a batch. Returns those runs. Runs of other hosts are left alone: no telling from here."""
+    it last stored a batch. Returns those runs. Runs of other hosts are left alone: no telling from here.
+    A run with no host was left by a version from before runs named their process (a store since
+    migrated): nothing of this version writes it, so it ended when it last stored a batch too."""
     if "crawl_runs" not in db.table_names():
         return []
     with db.conn:
         here = socket.gethostname()
-        gone = [run for run in db["crawl_runs"].rows_where("status = 'running' and host = ?", [here])
-                if not _process_alive(run["pid"], run["started"])]
+        gone = [run for run in db["crawl_runs"].rows_where("status = 'running' and (host = ? or host is null)", [here])
+                if not run.get("host") or not _process_alive(run["pid"], run["started"])]
         for run in gone:
             run["status"], run["finished"] = "interrupted", run["updated"] or run["started"]
             db["crawl_runs"].update(run["id"], {"status": run["status"], "finished": run["finished"]})

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import sqlite_utils
 
+import db
+
 from commitments.demo.server import Endpoint, RecordedApi, cut_for_list
 from common.kinds import TRACKED
 from tests.conftest import ROOT
@@ -163,6 +165,22 @@ def test_a_killed_run_is_marked_interrupted_by_the_next_run(db_path, tmp_path):
     assert interrupted["status"] == "interrupted" and interrupted["finished"] == interrupted["updated"]
     assert interrupted["started"] <= interrupted["finished"] and interrupted["items_stored"] >= 5
     assert runs["written_statements"]["status"] == "finished"
+
+
+def test_a_run_left_running_by_an_earlier_version_is_marked_interrupted(db_path, tmp_path):
+    # Runs recorded no pid or host before the store's schema version 2: such a row, left
+    # `running`, would otherwise stay running for ever.
+    database = db.open_db(str(db_path))  # a store of ours, as `migrate` leaves it
+    database["crawl_runs"].insert({"id": "old", "spider": "written_questions", "started": "2024-01-01T00:00:00+00:00",
+                                   "status": "running", "params": "{}", "items_stored": 7})
+    database.close()
+    with SlowDetails([made_up_question(1, long_answer=False)], detail_seconds=0) as api:
+        statements = run([sys.executable, "-m", "commitments", "--db", str(db_path), "crawl", "written-statements",
+                          "--api-url", api.url, "--since", "2022-01-01", *FAST])
+    assert statements.returncode == 0, statements.stderr[-3000:]
+    assert "written_questions run started 2024-01-01T00:00:00+00:00 (left by an earlier version" in statements.stderr
+    old = sqlite_utils.Database(db_path)["crawl_runs"].get("old")
+    assert (old["status"], old["finished"]) == ("interrupted", "2024-01-01T00:00:00+00:00")
 
 
 # -- 3. two writers at once ----------------------------------------------------------
