@@ -23,6 +23,7 @@ SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off"}
 # the version installed here (an absent one is left out: its pages are simply not there).
 REGISTRY_PLUGINS = ("datasette-atom", "datasette-search-all", "datasette-dashboards")
 SITE_LINKS = "commitments-site-links"  # db/datasette_plugins/commitments_site_links.py
+MEASURED = "commitments-measured"  # db/datasette_plugins/commitments_measured.py: the about page's figures
 
 
 def metadata_for(db_path: str, site_url: str | None = None) -> dict:
@@ -38,6 +39,7 @@ def metadata_for(db_path: str, site_url: str | None = None) -> dict:
                 chart["db"] = name
     if site_url:
         plugins[SITE_LINKS] = {"site_url": site_url.rstrip("/")}
+    plugins[MEASURED] = resources.measured_figures()
     return metadata
 
 

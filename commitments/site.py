@@ -301,7 +301,7 @@ def render_site(db: sqlite_utils.Database, datasette_url: str | None = None) -> 
                            chart=site_chart.made_and_delivered(commitments), search_index=site_search.INDEX_PATH),
         site_search.INDEX_PATH: site_search.index_script(commitments),
         "method.html": page("method.html", ".", status_meaning=STATUS_MEANING, status_labels=STATUS_LABELS,
-                            ask_about=sorted(ASK_ABOUT)),
+                            ask_about=sorted(ASK_ABOUT), measured=resources.measured_figures()),
         "feed.xml": page("feed.xml", ".", feed_title="Commitments Tracker: status changes", feed_id="all",
                          feed_path="feed.xml", entries=changes),
         "status/index.html": page("status_index.html", "..", commitments=commitments),

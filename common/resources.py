@@ -70,6 +70,14 @@ def kind_model() -> Path:
     return _file("extract", "model/kinds")
 
 
+def measured_figures() -> dict:
+    """The extractor's and the grouping's accuracy on the test split, as last measured
+    (extract/model/measured.json): the one place the site, Datasette and the README take them from."""
+    import json
+
+    return json.loads(_file("extract", "model/measured.json").read_text())
+
+
 def gold_corrections() -> Path:
     """The project's label corrections to the gold set, for `commitments evaluate`."""
     return _file("extract", "gold_corrections.jsonl")

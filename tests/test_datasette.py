@@ -150,7 +150,10 @@ def test_commitments_table_facets_labels_and_descriptions(server):
 
 def test_about_page_and_licence(server):
     about = text(server.rsplit("/", 1)[0] + "/about")
-    for words in ("What counts as a commitment", "overdue", "0.736", "2026-11-23", "Open Parliament Licence v3.0"):
+    measured = resources.measured_figures()
+    figures = (f"precision {measured['extraction']['precision']:.3f}", f"recall {measured['grouping']['recall']:.3f}",
+               measured["date"], f"extractor {measured['extractor_version']}")
+    for words in ("What counts as a commitment", "overdue", "Open Parliament Licence v3.0", *figures):
         assert words in about
     meta = get_json(server.rsplit("/", 1)[0] + "/-/metadata.json")
     assert meta["license"] == "Open Parliament Licence v3.0" and meta["license_url"].startswith("https://www.parliament.uk/")

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
+from common import resources
+
 import db
 from commitments.questions import commons_addressee, follow_up_questions
 from commitments.site import MANIFEST, build_site, write_site
@@ -365,3 +367,10 @@ def test_in_chromium_pages_fit_the_width_show_status_and_run_no_scraped_script(s
         assert seen["status"] is not None and seen["status"] <= width and seen["shown"] > 0, (page_, seen)
         assert seen["pwned"] is None, page_
     assert shot.stat().st_size > 1000
+
+
+def test_the_method_page_gives_the_measured_figures(site):
+    measured = resources.measured_figures()
+    method = (site / "method.html").read_text()
+    assert f"precision {measured['extraction']['precision']:.3f}" in method
+    assert f"recall {measured['grouping']['recall']:.3f}" in method and measured["date"] in method
