@@ -107,15 +107,19 @@ def hansard_records(real: Path, prefix: str) -> list[dict]:
     return records
 
 
+def _stratum(real: Path, stratum: str) -> list[dict]:
+    return {
+        "commons-2023-12": lambda: recent_answers(real, "2023-12"),
+        "commons-2024-07": lambda: recent_answers(real, "2024-07"),
+        "commons-2009-10": lambda: hansard_records(real, "answers"),
+        "lords-2009-10": lambda: hansard_records(real, "lordswrans"),
+        "statements-2009-10": lambda: hansard_records(real, "ministerial") + hansard_records(real, "lordswms"),
+    }[stratum]()
+
+
 def build(real: Path, out: Path) -> dict:
     rng = random.Random(SEED)
-    strata = {
-        "commons-2023-12": recent_answers(real, "2023-12"),
-        "commons-2024-07": recent_answers(real, "2024-07"),
-        "commons-2009-10": hansard_records(real, "answers"),
-        "lords-2009-10": hansard_records(real, "lordswrans"),
-        "statements-2009-10": hansard_records(real, "ministerial") + hansard_records(real, "lordswms"),
-    }
+    strata = {stratum: _stratum(real, stratum) for stratum in QUOTAS}
     documents, sentences = [], []
     for stratum, pool in strata.items():
         rng.shuffle(pool)
@@ -146,18 +150,27 @@ def build(real: Path, out: Path) -> dict:
 FORWARD = re.compile(r"\b(?:will|shall|intends?|plans?|planned|committed|commitment|due to|aims?|expects?|"
                      r"going to|from (?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|"
                      r"September|October|November|December)|later this year|in due course)\b", re.I)
-TRAIN_QUOTA = {"commons-2023-12": 500, "commons-2024-07": 500}  # sentences per stratum
+# Sentences per stratum. Strata are drawn in this order from one seeded generator, so raising a
+# quota or adding a stratum at the end keeps every answer drawn before (and its labels).
+TRAIN_QUOTA = {"commons-2023-12": 1000, "commons-2024-07": 1000,
+               "commons-2009-10": 450, "lords-2009-10": 300, "statements-2009-10": 250}
 
 
 def build_train(real: Path, gold: Path, out: Path) -> dict:
     """A pool for training only: other answers of the recent months than the corpus's (so
     never a test answer), drawn at random among those with a forward-looking word."""
-    taken = {json.loads(line)["doc_id"] for line in (gold / "documents.jsonl").read_text().splitlines()}
+    corpus = [json.loads(line) for line in (gold / "documents.jsonl").read_text().splitlines()]
+    taken = {d["doc_id"] for d in corpus}
+    test = {d["doc_id"] for d in corpus if d["split"] == "test"}
+    # Departments answer many questions with the same paragraph: an answer sharing a sentence
+    # with a test answer would carry the test split into training.
+    test_sentences = {json.loads(line)["sentence"] for line in (gold / "sentences.jsonl").read_text().splitlines()
+                      if json.loads(line)["doc_id"] in test}
+    test_sentences = {t for t in test_sentences if len(t) >= 40}
     rng = random.Random(SEED + 1)
     documents, sentences = [], []
     for stratum, quota in TRAIN_QUOTA.items():
-        pool = [d for d in recent_answers(real, stratum.removeprefix("commons-"))
-                if d["doc_id"] not in taken and FORWARD.search(d["text"])]
+        pool = [d for d in _stratum(real, stratum) if d["doc_id"] not in taken and FORWARD.search(d["text"])]
         rng.shuffle(pool)
         count = 0
         for document in pool:
@@ -165,6 +178,8 @@ def build_train(real: Path, gold: Path, out: Path) -> dict:
                 break
             spans = [(s, e) for s, e in split_sentences(document["text"]) if not _table_row(document["text"][s:e])]
             if not spans or len(spans) > 25:  # very long answers would take a chunk alone
+                continue
+            if any(document["text"][s:e] in test_sentences for s, e in spans):
                 continue
             documents.append({**document, "stratum": stratum, "split": "train"})
             sentences += [{"doc_id": document["doc_id"], "index": i, "start": s, "end": e,
@@ -176,9 +191,14 @@ def build_train(real: Path, gold: Path, out: Path) -> dict:
     return {"documents": len(documents), "sentences": len(sentences)}
 
 
-def render_chunk(folder: Path, out: Path) -> dict:
-    """The annotators' reading copy: each answer's header, then its sentences numbered."""
-    documents = [json.loads(line) for line in (folder / "documents.jsonl").read_text().splitlines()]
+def render_chunk(folder: Path, out: Path, only_unlabelled: bool = True) -> dict:
+    """The annotators' reading copy: each answer's header, then its sentences numbered (only
+    answers with no label yet in labels.jsonl, so a grown pool is labelled for what is new)."""
+    labelled = set()
+    if only_unlabelled and (folder / "labels.jsonl").exists():
+        labelled = {json.loads(line)["doc_id"] for line in (folder / "labels.jsonl").read_text().splitlines()}
+    documents = [d for d in map(json.loads, (folder / "documents.jsonl").read_text().splitlines())
+                 if d["doc_id"] not in labelled]
     by_doc: dict[str, list[dict]] = {}
     for line in (folder / "sentences.jsonl").read_text().splitlines():
         row = json.loads(line)
@@ -190,7 +210,7 @@ def render_chunk(folder: Path, out: Path) -> dict:
                   f"heading: {d.get('heading') or ''}\nquestion: {d.get('question') or ''}\n")
         parts.append(header + "".join(f"[{s['index']}] {s['sentence']}\n" for s in by_doc.get(d["doc_id"], [])))
     out.write_text("\n".join(parts))
-    return {"documents": len(documents), "sentences": sum(len(v) for v in by_doc.values())}
+    return {"documents": len(documents), "sentences": sum(len(by_doc.get(d["doc_id"], [])) for d in documents)}
 
 
 def _read_labels(paths) -> dict[tuple[str, int], dict]:

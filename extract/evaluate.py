@@ -142,15 +142,40 @@ def evaluate(rows: list[dict], model: str | None = None) -> Scores:
     return score(documents_from_gold(rows), model)
 
 
-def score(documents, model: str | None = None) -> Scores:
-    """Run the extractor over (text, meta, gold spans) and score it sentence by sentence."""
+def score(documents, model: str | None = None, unseen: set[str] | None = None) -> Scores | tuple[Scores, Scores]:
+    """Run the extractor over (text, meta, gold spans) and score it sentence by sentence. With
+    `unseen` (sentences to leave out), also the scores of the other sentences: (all, unseen)."""
     from extract.pipeline import extract_many
 
+    results = list(extract_many(((text, meta) for text, meta, _ in documents), model=model))
+    if unseen is None:
+        return _score(documents, results)
+    return _score(documents, results), _score(documents, results, leave_out=unseen)
+
+
+def sentences_seen_in_training(corpus: Path, gold_2021: Path | None = None) -> set[str]:
+    """Every sentence text the rules were read on or the classifier trained on: the corpus's dev
+    split, its training pool, the 2021 set. Departments answer many questions with the same
+    paragraph, so some test sentences are word for word one of these."""
+    def read(path):
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    dev = {d["doc_id"] for d in read(corpus / "documents.jsonl") if d["split"] == "dev"}
+    seen = {s["sentence"] for s in read(corpus / "sentences.jsonl") if s["doc_id"] in dev}
+    if (corpus / "train" / "sentences.jsonl").exists():
+        seen |= {s["sentence"] for s in read(corpus / "train" / "sentences.jsonl")}
+    if gold_2021 is not None and gold_2021.exists():
+        seen |= {row["sentence"] for row in read(gold_2021)}
+    return seen
+
+
+def _score(documents, results, leave_out: set[str] = frozenset()) -> Scores:
     scores = Scores()
-    results = extract_many(((text, meta) for text, meta, _ in documents), model=model)
     for (_text, _meta, spans), mentions in zip(documents, results, strict=True):
         assigned = assign_to_gold(mentions, spans)
         for index, (start, end, gold) in enumerate(spans):
+            if gold["sentence"] in leave_out:
+                continue
             overlapping = assigned[index]
             predicted = predicted_kind(overlapping)
             scores.total += 1

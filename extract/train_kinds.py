@@ -24,7 +24,8 @@ CONFIG = HERE / "model" / "config.cfg"
 MODEL_DIR = HERE / "model" / "kinds"
 WORK = Path("build") / "kinds"
 EXAMPLES = WORK / "examples.jsonl"
-GOLD_2021 = Path("../shared/gold/dev-written-answers-2021-02-01.jsonl")
+# Beside the checkout, as CI has it (not found from an installed wheel: training needs a checkout).
+GOLD_2021 = HERE.parent.parent / "shared" / "gold" / "dev-written-answers-2021-02-01.jsonl"
 SEED = 20261123
 FOLDS = 5
 

@@ -53,3 +53,17 @@ def test_evaluate_reports_dev_and_test_and_keeps_test_errors_unread(tmp_path):
     assert 0 < figures["test"]["trackable"]["tp"] <= figures["test"]["trackable"]["tp"] + figures["test"]["trackable"]["fn"]
     refused = run_cli("evaluate", "--split", "test", "--errors", str(tmp_path / "e.jsonl"), check=False)
     assert refused.returncode == 2 and not (tmp_path / "e.jsonl").exists()
+    # Beside test, test without the sentences that are word for word a dev or training one.
+    split = {d["doc_id"]: d["split"] for d in read("documents.jsonl")}
+    dev = {s["sentence"] for s in read("sentences.jsonl") if split[s["doc_id"]] == "dev"}
+    test = [s["sentence"] for s in read("sentences.jsonl") if split[s["doc_id"]] == "test"]
+    assert sum(t in dev for t in test) > 0
+    assert figures["test, unseen"]["sentences"] <= sum(t not in dev for t in test) < figures["test"]["sentences"]
+
+
+def test_the_training_pool_holds_no_test_answer_nor_a_test_answers_sentence():
+    pool = [json.loads(line) for line in (CORPUS / "train" / "sentences.jsonl").read_text().splitlines()]
+    split = {d["doc_id"]: d["split"] for d in read("documents.jsonl")}
+    test = {s["sentence"] for s in read("sentences.jsonl") if split[s["doc_id"]] == "test"}
+    assert pool and not {s["doc_id"] for s in pool} & set(split)
+    assert not [s for s in pool if len(s["sentence"]) >= 40 and s["sentence"] in test]
