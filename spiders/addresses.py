@@ -65,14 +65,29 @@ class AddressPolicy:
             try:
                 found = [ipaddress.ip_address(host)]
             except ValueError:
-                try:
-                    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-                except (OSError, UnicodeError):
-                    infos = []
-                # A scoped IPv6 address comes back as "fe80::1%eth0": the scope is no part of the kind.
-                found = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+                found = await self._lookup(host)
             self._resolved[host] = {a: address_kind(a, self.public_networks) for a in found}
         return self._resolved[host]
+
+    @staticmethod
+    async def _lookup(host: str) -> list[Address]:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            infos = []
+        # A scoped IPv6 address comes back as "fe80::1%eth0": the scope is no part of the kind.
+        return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+
+    def pinned_address(self, host: str) -> str | None:
+        """An IPv4 address `host` was vetted at (every address it resolved to was), for the
+        download to connect to instead of asking DNS again: a name that answers a public
+        address to the check and a private one to the download (DNS rebinding) is thereby
+        fetched from the address checked. None for an address literal or an unvetted host.
+        IPv4 because Scrapy's resolver is (an IPv6-only host has nothing to pin: refused)."""
+        addresses = self._resolved.get(host)
+        if not addresses or host in {str(a) for a in addresses}:
+            return None
+        return next((str(a) for a in addresses if a.version == 4), "")
 
     async def refusal(self, url: str, origins: Iterable[str]) -> str | None:
         """Why `url` may not be fetched for feeds `origins` (None: it may be, for one of them)."""

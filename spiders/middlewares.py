@@ -3,11 +3,13 @@ that fail loudly instead of vanishing, and the address policy that keeps a publi
 leading the crawler into this machine or its network."""
 
 import asyncio
+from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
+from scrapy.resolver import dnscache
 
 from spiders.addresses import AddressPolicy
 
@@ -49,7 +51,21 @@ class AddressPolicyMiddleware:
                 reason += f" (a redirect from {redirects[-1]} to {request.url[:200]})"
             self.crawler.stats.inc_value("address_policy/refused")
             raise AddressRefused(reason)
+        self.pin(urlsplit(request.url).hostname or "")
         return None
+
+    def pin(self, host: str) -> None:
+        """Make the download connect to the address the policy checked: Scrapy's resolver answers
+        from its cache (scrapy.resolver.dnscache) before asking DNS, and this runs just before the
+        request is downloaded, for every request (so a pin the cache evicted is put back)."""
+        address = self.policy.pinned_address(host)
+        if address is None:
+            return  # an address literal: nothing is resolved
+        if not address:
+            raise AddressRefused(f"refused: {host} has no IPv4 address to pin the download to")
+        if not dnscache.limit:
+            raise AddressRefused("refused: DNSCACHE_ENABLED is off, so the checked address cannot be pinned")
+        dnscache[host] = address
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -2,11 +2,15 @@
 
 import asyncio
 import html
+import ipaddress
 import json
 from dataclasses import asdict
 
 import pytest
 import sqlite_utils
+from scrapy.http import Request
+from scrapy.resolver import dnscache
+from scrapy.utils.test import get_crawler
 
 import db
 from commitments.demo.run import demo_feeds
@@ -14,6 +18,7 @@ from commitments.demo.server import CORPUS_DIR, RecordedApi
 from spiders.addresses import AddressPolicy
 from spiders.articles import NotAnArticle, extract_article, normalised_hash, relevance
 from spiders.items import Article
+from spiders.middlewares import ADDRESS_ORIGIN, AddressPolicyMiddleware, AddressRefused
 from spiders.press import DEFAULT_FEEDS, load_feeds
 from tests.conftest import StaticApi, jsonl, run_cli, shared_file
 
@@ -213,6 +218,34 @@ def test_a_local_feed_reaches_its_own_kind_and_the_public_one_only():
     named = AddressPolicy(["127.0.0.2"])
     assert asyncio.run(named.refusal("http://127.0.0.2/a", [PUBLIC_FEED])) is None
     assert "loopback" in asyncio.run(named.refusal("http://127.0.0.3/a", [PUBLIC_FEED]))
+
+
+def test_the_download_connects_to_the_address_the_policy_checked(monkeypatch):
+    # DNS rebinding: a name that answers a public address to the check and a private one to the
+    # download. The middleware pins the checked address in Scrapy's resolver cache, which the
+    # download asks before DNS.
+    answers = {"news.example": ["93.184.216.35", "2606:2800:220:1::1"], "v6only.example": ["2606:2800:220:1::2"]}
+
+    async def lookup(host):
+        return [ipaddress.ip_address(a) for a in answers[host]]
+
+    monkeypatch.setattr(AddressPolicy, "_lookup", staticmethod(lookup))
+    crawler = get_crawler(settings_dict={"DNSCACHE_ENABLED": True})
+    crawler.spider = None
+    middleware = AddressPolicyMiddleware.from_crawler(crawler)
+    dnscache.pop("news.example", None)
+    request = Request("http://news.example/a", meta={ADDRESS_ORIGIN: PUBLIC_FEED})
+    assert asyncio.run(middleware.process_request(request)) is None
+    assert dnscache["news.example"] == "93.184.216.35"
+    answers["news.example"] = ["10.0.0.5"]  # what DNS would say now: never asked again
+    dnscache.pop("news.example")  # evicted meanwhile: the next request pins it again
+    assert asyncio.run(middleware.process_request(request)) is None
+    assert dnscache["news.example"] == "93.184.216.35"
+    with pytest.raises(AddressRefused, match="no IPv4 address"):
+        asyncio.run(middleware.process_request(Request("http://v6only.example/", meta={ADDRESS_ORIGIN: PUBLIC_FEED})))
+    # An address literal is not resolved, so not pinned.
+    assert asyncio.run(middleware.process_request(Request("http://93.184.216.36/", meta={ADDRESS_ORIGIN: PUBLIC_FEED}))) is None
+    assert "93.184.216.36" not in dnscache
 
 
 def test_a_public_feed_never_makes_the_crawler_fetch_from_this_machine(db_path, tmp_path):
