@@ -134,6 +134,10 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
             click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable)."),
             click.option("--job-dir", help="Resumable job directory (default: one per crawl under the database's folder, "
                                            "removed when the crawl completes)."),
+            click.option("--redis-url", envvar="COMMITMENTS_REDIS_URL", metavar="URL",
+                         help="Crawl as one worker of a distributed job: every worker given the same Redis and the "
+                              "same command shares one request queue and seen-set (environment: "
+                              "COMMITMENTS_REDIS_URL; needs scrapy-redis). See README, 'Beyond one machine'."),
         ]
         if len(date_choices) > 1:
             options.append(click.option("--date-field", type=click.Choice(date_choices), default=date_choices[0],
@@ -145,7 +149,8 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
     return decorate
 
 
-def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, verbose, quiet, **spider_args):
+def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, redis_url, verbose, quiet,
+               **spider_args):
     from commitments.crawl import SPIDERS, CrawlError, incremental_since, parse_setting_pairs
     from common.dates import check_window
     from spiders.date_fields import incremental_date_field
@@ -167,7 +172,7 @@ def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, verb
         raise click.UsageError(str(exc)) from None
     args = {"since": since, "until": until, **spider_args}
     _crawl_and_report(spider, args, db_path=db_path, api_url=api_url, api_setting=api_setting,
-                      settings=overrides, job_dir=job_dir, output=output, verbosity=verbose)
+                      settings=overrides, job_dir=job_dir, redis_url=redis_url, output=output, verbosity=verbose)
 
 
 def _crawl_and_report(spider: str, args: dict, **options) -> None:
