@@ -96,6 +96,10 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
     else:
         job_dir = job_dir or default_job_dir(db_path, spider, args)
         project.set("JOBDIR", job_dir, priority="cmdline")
+        # Local, whatever the environment told spiders/settings.py (COMMITMENTS_REDIS_URL):
+        # `crawl press` takes no --redis-url.
+        project.set("SCHEDULER", "scrapy.core.scheduler.Scheduler", priority="cmdline")
+        project.set("DUPEFILTER_CLASS", "scrapy.dupefilters.RFPDupeFilter", priority="cmdline")
     for name, value in settings.items():
         project.set(name, value, priority="cmdline")
     if api_setting:

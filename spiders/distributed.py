@@ -47,16 +47,19 @@ def job_key(spider_name: str, args: dict) -> str:
     return f"{KEY_PREFIX}:{spider_name}-{digest}"
 
 
-def redis_settings(redis_url: str, key: str) -> dict:
-    """The Scrapy settings that make a crawl a worker of the distributed job `key`."""
-    return {
+def redis_settings(redis_url: str, key: str | None = None) -> dict:
+    """The Scrapy settings that make a crawl a worker of the distributed job `key` (default:
+    the spider's name and arguments, `job_key`)."""
+    settings = {
         "REDIS_URL": redis_url,
         "SCHEDULER": "spiders.distributed.SharedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         # The job outlives any one worker; SharedScheduler removes it when the job is done.
         "SCHEDULER_PERSIST": True,
-        "DISTRIBUTED_JOB": key,
     }
+    if key:
+        settings["DISTRIBUTED_JOB"] = key
+    return settings
 
 
 class SharedScheduler(Scheduler):

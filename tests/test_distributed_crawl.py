@@ -1,14 +1,16 @@
 """A crawl shared by two workers through a real Redis (scrapy-redis): every page fetched once,
 every record stored once. Real `redis-server` on loopback, real crawl subprocesses, one SQLite file."""
 
+import os
 import shutil
 import subprocess
+import sys
 import time
 
 import pytest
 import sqlite_utils
 
-from tests.conftest import free_port
+from tests.conftest import ROOT, free_port
 from tests.test_resume_and_locks import (SlowDetails, crawl_command, kill_when, made_up_question, run, start,
                                          stored_count)
 
@@ -108,3 +110,13 @@ def test_a_redis_that_does_not_answer_is_one_line_before_any_crawl(db_path, tmp_
         assert api.requests == []
     assert result.returncode == 1
     assert "cannot use Redis at" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scrapy_crawl_and_scrapyd_jobs_become_workers_through_the_environment():
+    def scheduler(**extra):
+        return subprocess.run([sys.executable, "-m", "scrapy", "settings", "--get", "SCHEDULER"], cwd=ROOT, text=True,
+                              capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT), **extra},
+                              timeout=60).stdout.strip()
+
+    assert scheduler(COMMITMENTS_REDIS_URL="redis://127.0.0.1:6379/0") == "spiders.distributed.SharedScheduler"
+    assert scheduler(COMMITMENTS_REDIS_URL="") == "scrapy.core.scheduler.Scheduler"
