@@ -10,18 +10,24 @@ import time
 import pytest
 import sqlite_utils
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, run_cli
 from tests.test_resume_and_locks import (SlowDetails, crawl_command, kill_when, made_up_question, run, start,
                                          stored_count)
 
-redis = pytest.importorskip("redis", reason="scrapy-redis (and redis-py) not installed")
-pytest.importorskip("scrapy_redis", reason="scrapy-redis not installed")
+try:
+    import redis
+    import scrapy_redis  # noqa: F401
+except ImportError:
+    redis = None
 
 REDIS_SERVER = shutil.which("redis-server")
+needs_scrapy_redis = pytest.mark.skipif(redis is None, reason="scrapy-redis is not installed (pip install scrapy-redis)")
 
 
 @pytest.fixture
 def redis_url(tmp_path):
+    if redis is None:
+        pytest.skip("scrapy-redis is not installed (pip install scrapy-redis): distributed crawls untested")
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server): distributed crawls untested")
     port = free_port()
@@ -104,6 +110,7 @@ def test_a_job_a_worker_left_early_ends_incomplete_and_the_same_command_resumes_
     assert redis.Redis.from_url(redis_url).keys("commitments:*") == []
 
 
+@needs_scrapy_redis
 def test_a_redis_that_does_not_answer_is_one_line_before_any_crawl(db_path, tmp_path):
     with SlowDetails([made_up_question(1, long_answer=False)], detail_seconds=0) as api:
         result = run(worker_command(api, db_path, tmp_path, f"redis://127.0.0.1:{free_port()}/0"))
@@ -112,6 +119,7 @@ def test_a_redis_that_does_not_answer_is_one_line_before_any_crawl(db_path, tmp_
     assert "cannot use Redis at" in result.stderr and "Traceback" not in result.stderr
 
 
+@needs_scrapy_redis
 def test_scrapy_crawl_and_scrapyd_jobs_become_workers_through_the_environment():
     def scheduler(**extra):
         return subprocess.run([sys.executable, "-m", "scrapy", "settings", "--get", "SCHEDULER"], cwd=ROOT, text=True,
@@ -120,3 +128,21 @@ def test_scrapy_crawl_and_scrapyd_jobs_become_workers_through_the_environment():
 
     assert scheduler(COMMITMENTS_REDIS_URL="redis://127.0.0.1:6379/0") == "spiders.distributed.SharedScheduler"
     assert scheduler(COMMITMENTS_REDIS_URL="") == "scrapy.core.scheduler.Scheduler"
+
+
+def test_a_worker_on_another_machine_hands_its_records_over_as_json_lines(db_path, tmp_path):
+    # SQLite's locks are not safe over a network file system: a worker elsewhere keeps a
+    # store of its own and writes what it stores as JSON Lines, which `load` brings home.
+    records = [made_up_question(n, long_answer=n % 2 == 0) for n in range(20)]
+    remote, exported = tmp_path / "remote.db", tmp_path / "records.jsonl"
+    feeds = '{"%s": {"format": "jsonlines", "encoding": "utf-8"}}' % exported
+    with SlowDetails(records, detail_seconds=0) as api:
+        crawled = run(crawl_command(api, remote, tmp_path / "job", "-s", f"FEEDS={feeds}"))
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    run_cli("load", exported, db=db_path)
+
+    def documents(path):
+        return sorted(sqlite_utils.Database(path).execute("select id, content_hash, text from documents").fetchall())
+
+    assert len(documents(db_path)) == len(records)
+    assert documents(db_path) == documents(remote)
