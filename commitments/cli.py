@@ -134,6 +134,10 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
             click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting (repeatable)."),
             click.option("--job-dir", help="Resumable job directory (default: one per crawl under the database's folder, "
                                            "removed when the crawl completes)."),
+            click.option("--redis-url", envvar="COMMITMENTS_REDIS_URL", metavar="URL",
+                         help="Crawl as one worker of a distributed job: every worker given the same Redis and the "
+                              "same command shares one request queue and seen-set (environment: "
+                              "COMMITMENTS_REDIS_URL; needs scrapy-redis). See README, 'Beyond one machine'."),
         ]
         if len(date_choices) > 1:
             options.append(click.option("--date-field", type=click.Choice(date_choices), default=date_choices[0],
@@ -145,7 +149,8 @@ def _crawl_options(date_choices: tuple[str, ...] = (), questions: bool = True):
     return decorate
 
 
-def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, verbose, quiet, **spider_args):
+def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, redis_url, verbose, quiet,
+               **spider_args):
     from commitments.crawl import SPIDERS, CrawlError, incremental_since, parse_setting_pairs
     from common.dates import check_window
     from spiders.date_fields import incremental_date_field
@@ -167,7 +172,7 @@ def _run_crawl(ctx, command: str, since, until, api_url, settings, job_dir, verb
         raise click.UsageError(str(exc)) from None
     args = {"since": since, "until": until, **spider_args}
     _crawl_and_report(spider, args, db_path=db_path, api_url=api_url, api_setting=api_setting,
-                      settings=overrides, job_dir=job_dir, output=output, verbosity=verbose)
+                      settings=overrides, job_dir=job_dir, redis_url=redis_url, output=output, verbosity=verbose)
 
 
 def _crawl_and_report(spider: str, args: dict, **options) -> None:
@@ -437,9 +442,13 @@ def bodies(ctx, as_json):
 @click.option("--all", "force", is_flag=True, help="Re-extract every document, changed or not.")
 @click.option("--model", default=None, help=f"spaCy model (default: COMMITMENTS_MODEL or {config.DEFAULT_MODEL}).")
 @click.option("--processes", default=1, show_default=True, help="Processes for spaCy (nlp.pipe n_process).")
+@click.option("--shard", metavar="K/N", help="Extract only shard K of N of the documents (by a stable hash of their "
+                                            "id) and leave grouping to `commitments track` once every shard is done.")
+@click.option("--shards", type=click.IntRange(1, 64), metavar="N",
+              help="Run N shard processes on this store at once, then group (see README, 'Beyond one machine').")
 @tracking_cli.as_of_option
 @click.pass_context
-def extract(ctx, force, model, processes, as_of):
+def extract(ctx, force, model, processes, shard, shards, as_of):
     """Find commitments, and reports on deeds (delivered, progress, delayed,
     dropped), in new or changed documents, then track them: group,
     link reports of progress and delivery, derive each status.
@@ -455,24 +464,60 @@ def extract(ctx, force, model, processes, as_of):
 
     from extract.overrides import load_overrides, OverridesError
 
+    from extract.shards import ShardError, in_shard, parse_shard
+
+    if shard and shards:
+        raise click.UsageError("give --shard K/N (one shard) or --shards N (all of them), not both")
+    try:
+        index, count = parse_shard(shard) if shard else (None, None)
+    except ShardError as exc:
+        raise click.UsageError(str(exc)) from None
     as_of = tracking_cli.parse_as_of(as_of)
     try:
         load_overrides(tracking_cli.overrides_path(ctx))  # a malformed file fails before any NLP work
     except OverridesError as exc:
         raise click.ClickException(f"{exc} (nothing was changed)") from None
-    database = _open(ctx)
     model = model or config.model_name()
+    if shards and shards > 1:
+        _extract_in_shards(ctx, shards, force, model, processes)
+        counts = tracking_cli.run_tracking_or_fail(_open(ctx), ctx, as_of)
+        click.echo(f"{shards} shards done; {counts['commitments']} commitments, {counts['events']} events", err=True)
+        return
+    database = _open(ctx)
     pending = db.pending_documents(database, extractor_version(model), force)
+    if shard:
+        pending = in_shard(pending, index, count)
     from extract.pipeline import ModelNotInstalled
 
     try:
-        with click.progressbar(length=len(pending), label="Extracting", file=sys.stderr, show_pos=True) as bar:
+        with click.progressbar(length=len(pending), label=f"Extracting{f' shard {shard}' if shard else ''}",
+                               file=sys.stderr, show_pos=True) as bar:
             counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes,
-                                    todo=pending, overrides=tracking_cli.overrides_path(ctx), as_of=as_of)
+                                    todo=pending, overrides=tracking_cli.overrides_path(ctx), as_of=as_of,
+                                    track=not shard)
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None
+    if shard:
+        click.echo(f"shard {index}/{count}: {counts['documents']} documents extracted, {counts['mentions']} mentions, "
+                   f"{counts['reports']} reports; group them with `commitments track` once every shard is done", err=True)
+        return
     click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "
                f"{counts['reports']} reports, {counts['commitments']} commitments, {counts['events']} events", err=True)
+
+
+def _extract_in_shards(ctx, shards: int, force: bool, model: str, processes: int) -> None:
+    """`extract --shard K/N` for every K, as N processes at once on this store; a failed shard is
+    named and stops the command before grouping (what the others stored stays; a rerun
+    extracts only what is still pending)."""
+    import subprocess
+
+    command = [sys.executable, "-m", "commitments", "--db", ctx.obj["db_path"], "extract", "--model", model,
+               "--processes", str(processes), *(["--all"] if force else [])]
+    workers = [subprocess.Popen([*command, "--shard", f"{k}/{shards}"]) for k in range(1, shards + 1)]
+    failed = [k for k, worker in enumerate(workers, start=1) if worker.wait() != 0]
+    if failed:
+        raise click.ClickException(f"shard(s) {', '.join(f'{k}/{shards}' for k in failed)} failed (see above): "
+                                   "nothing was grouped; run the same command again to finish")
 
 
 @cli.group()

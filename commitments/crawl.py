@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -64,10 +65,12 @@ def default_job_dir(db_path: str, spider: str, args: dict) -> str:
 
 
 def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | None, api_setting: str,
-              settings: dict[str, str], job_dir: str | None, output: str = "progress", verbosity: int = 1) -> dict:
+              settings: dict[str, str], job_dir: str | None, output: str = "progress", verbosity: int = 1,
+              redis_url: str | None = None) -> dict:
     """Crawl in this process (Twisted's reactor runs once per process) and return the run's stats.
 
-    `output` is how the crawl shows itself (commitments.progress.MODES). Raises
+    `output` is how the crawl shows itself (commitments.progress.MODES). With `redis_url`
+    this process is one worker of a distributed job (spiders/distributed.py). Raises
     reach.Unreachable, before anything is crawled or stored, when the API's host
     does not answer.
     """
@@ -86,29 +89,59 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
     if api_url and api_setting:
         project.set(api_setting, api_url, priority="cmdline")
     args = {k: v for k, v in spider_args.items() if v not in (None, "", ())}
-    job_dir = job_dir or default_job_dir(db_path, spider, args)
-    project.set("JOBDIR", job_dir, priority="cmdline")
+    if redis_url:
+        # The queue and the seen-set live in Redis, not in a job directory.
+        for name, value in distributed_settings(redis_url, spider, args).items():
+            project.set(name, value, priority="cmdline")
+    else:
+        job_dir = job_dir or default_job_dir(db_path, spider, args)
+        project.set("JOBDIR", job_dir, priority="cmdline")
+        # Local, whatever the environment told spiders/settings.py (COMMITMENTS_REDIS_URL):
+        # `crawl press` takes no --redis-url.
+        project.set("SCHEDULER", "scrapy.core.scheduler.Scheduler", priority="cmdline")
+        project.set("DUPEFILTER_CLASS", "scrapy.dupefilters.RFPDupeFilter", priority="cmdline")
     for name, value in settings.items():
         project.set(name, value, priority="cmdline")
     if api_setting:
         reach.check_reachable(project.get(api_setting), project.getfloat("REACH_TIMEOUT", reach.DEFAULT_TIMEOUT))
 
-    with job_lock(job_dir):
+    # Two runs of one crawl on one job directory would tangle its queue: refused. Workers of
+    # one distributed job are meant to run at once: Redis keeps their shared queue whole.
+    with (contextlib.nullcontext() if redis_url else job_lock(job_dir)):
         report_interrupted_runs(db_path)
         from spiders.base import job_dir_remembers
 
-        if job_dir_remembers(job_dir):
+        if not redis_url and job_dir_remembers(job_dir):
             click.echo(f"Resuming the unfinished crawl kept in {job_dir}", err=True)
         process = CrawlerProcess(project)
         crawler = process.create_crawler(spider)
         process.crawl(crawler, **args)
         process.start()
         stats = crawler.stats.get_stats()
-        if stats.get("finish_reason") == "finished":
+        if stats.get("finish_reason") == "finished" and not redis_url:
             # A complete run leaves nothing to resume; a stopped one keeps its
             # queue so that the same command picks up where it left off.
             shutil.rmtree(project.get("JOBDIR"), ignore_errors=True)
     return stats
+
+
+def distributed_settings(redis_url: str, spider: str, args: dict) -> dict:
+    """The settings of one worker of a distributed crawl; a clear error when Redis cannot be used."""
+    try:
+        import redis
+
+        from spiders import distributed
+    except ImportError as exc:
+        raise click.ClickException(f"--redis-url needs scrapy-redis ({exc}): pip install scrapy-redis") from None
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=10).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise click.ClickException(f"cannot use Redis at {redis_url}: {exc}") from None
+    key = distributed.job_key(spider, args)
+    where = urlsplit(redis_url)
+    # Host and port only: a Redis URL may carry a password.
+    click.echo(f"Distributed crawl: a worker of job {key} on Redis at {where.hostname}:{where.port or 6379}", err=True)
+    return distributed.redis_settings(redis_url, key)
 
 
 @contextlib.contextmanager

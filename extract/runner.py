@@ -34,9 +34,9 @@ def extractor_version(model: str) -> str:
 def run_extraction(database: sqlite_utils.Database, model: str, force: bool = False,
                    progress: Callable[[int], None] | None = None, n_process: int = 1,
                    todo: list[dict] | None = None, overrides: Path | None = None,
-                   as_of: date | None = None) -> dict:
+                   as_of: date | None = None, track: bool = True) -> dict:
     """Extract what needs it (or `todo`, when the caller already selected it), then track
-    commitments. Returns counts."""
+    commitments (unless `track` is false: a shard leaves that to the end). Returns counts."""
     version = extractor_version(model)
     if todo is None:
         todo = db.pending_documents(database, version, force)
@@ -57,7 +57,8 @@ def run_extraction(database: sqlite_utils.Database, model: str, force: bool = Fa
         if batch:
             counts["mentions"] += db.save_mentions(database, batch, version)
             progress and progress(len(batch))
-    counts.update(run_tracking(database, overrides, as_of))
+    if track:
+        counts.update(run_tracking(database, overrides, as_of))
     return counts
 
 

@@ -82,6 +82,10 @@ class SourceSpider(scrapy.Spider):
             cb_kwargs={"url": url, "params": params, "skip": skip, "total": total, "context": context},
             # Each window's pages are wanted on every run, whatever a job directory remembers.
             dont_filter=True,
+            # The next page before the details already queued: it keeps the queue full. Scrapy's
+            # own queue (last in, first out) did that by itself; a shared Redis queue orders
+            # requests of one priority by their bytes, and workers would wait on a late page.
+            priority=1,
         )
 
     def parse_page(self, response, url, params, skip, total, context):

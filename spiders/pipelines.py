@@ -48,9 +48,10 @@ class StorePipeline:
         self._flush()
 
     def spider_closed(self, spider, reason):
-        # Lost: a list page, a record the store refused or could not take, a request given up in a redirect loop.
+        # Lost: a list page, a record the store refused or could not take, a request given up in a
+        # redirect loop, or (a distributed crawl) the requests another worker held when it left early.
         lost = (getattr(spider, "lost_pages", 0) or self.counts["refused"] or self.batch
-                or self.crawler.stats.get_value("redirects/lost"))
+                or self.crawler.stats.get_value("redirects/lost") or self.crawler.stats.get_value("distributed/incomplete"))
         if reason == "finished" and lost:
             reason = "incomplete"
         try:

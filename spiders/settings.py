@@ -1,5 +1,7 @@
 """Scrapy settings: polite by default. Every API root is a setting (override with -s)."""
 
+import os
+
 from common import config
 
 BOT_NAME = "commitments"
@@ -70,3 +72,11 @@ REACH_TIMEOUT = 10.0
 PROGRESS_INTERVAL = 0
 FEED_EXPORT_ENCODING = "utf-8"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# A distributed crawl (spiders/distributed.py) when COMMITMENTS_REDIS_URL is set: how a
+# `scrapy crawl` or a Scrapyd job becomes a worker; `commitments crawl --redis-url` (or the
+# same variable) sets the same settings itself.
+if os.environ.get("COMMITMENTS_REDIS_URL"):
+    from spiders.distributed import redis_settings
+
+    globals().update(redis_settings(os.environ["COMMITMENTS_REDIS_URL"]))
