@@ -10,6 +10,21 @@ from extract.triggers import Trigger
 
 
 def subject_owner(trigger: Trigger, cues: Cues, gazetteer: Gazetteer) -> str | None | bool:
+    """Canonical owner named by the subject; None for the speaking body; False for outsiders.
+    A deed with no doer named ("The first release will be on 27 October", "The figures will be
+    in table 2") in an answer belongs to the body the answer is talking about, if not the speaker."""
+    owner = named_subject_owner(trigger, cues, gazetteer)
+    if owner is not None or not (trigger.head.doc._.meta or {}).get("body"):
+        return owner
+    subject = find_subject(trigger.head)
+    if subject is not None and (subject.lower_ in cues.self_subjects or subject.lemma_.lower() in cues.self_subjects
+                                or subject.lower_ in {"i", "we", "us", "our"}):
+        return None
+    sent = trigger.head.sent
+    return topic_body(trigger.head.doc, sent, cues, gazetteer, None)
+
+
+def named_subject_owner(trigger: Trigger, cues: Cues, gazetteer: Gazetteer) -> str | None | bool:
     """Canonical owner named by the subject; None for the speaking body; False for outsiders."""
     if reported_by_outsider(trigger.head, cues, gazetteer):
         return False
@@ -29,7 +44,7 @@ def subject_owner(trigger: Trigger, cues: Cues, gazetteer: Gazetteer) -> str | N
     if subject.lower_ in cues.relative_pronouns and subject.head.dep_ == "relcl":
         antecedent = subject.head.head
         # "supporting HM Treasury, which will deliver the tax changes": a body named acts itself
-        named = name_owner(antecedent, cues, gazetteer)
+        named = name_owner(antecedent, cues, gazetteer) if antecedent.pos_ == "PROPN" else None
         if isinstance(named, str):
             return named
         # "the NHS has developed models which will operate": the body that made them acts
@@ -177,6 +192,26 @@ def reported_by_outsider(head: Token, cues: Cues, gazetteer: Gazetteer) -> bool:
                 return name_owner(subject, cues, gazetteer) is False
         token = reporter
     return False
+
+
+def topic_body(doc: Doc, sent: Span, cues: Cues, gazetteer: Gazetteer, speaker: str | None,
+               window: int = 10) -> str | None:
+    """The public body the answer is talking about when a sentence names no doer: "The Student
+    Loans Company will release figures. The first release will be on 27 October." The nearest
+    earlier sentence whose subject names a body other than the speaker, within `window`
+    sentences (list items and table cells without a verb not counted) and unless the speaker's
+    own voice ("we", "the Department") came back in between."""
+    before = [s for s in doc.sents if s.end <= sent.start and any(t.pos_ in {"VERB", "AUX"} for t in s)][-window:]
+    for previous in reversed(before):
+        subject = next((c for c in previous.root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is None:
+            continue
+        if subject.lower_ in cues.self_subjects or subject.lemma_.lower() in cues.self_subjects:
+            return None  # "We will ...": the speaker speaks for itself again
+        owner = name_owner(subject, cues, gazetteer)
+        if isinstance(owner, str) and owner != speaker:
+            return owner
+    return None
 
 
 def bodies_named(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:

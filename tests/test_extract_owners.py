@@ -97,3 +97,22 @@ def test_people_receiving_a_service_are_not_outside_government():
 ])
 def test_office_titles_and_agencies_are_canonical(alias, canonical):
     assert canonical_owner(alias) == canonical
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a deed with no doer named belongs to the body the answer is talking about ...
+    ("The Student Loans Company will release the first figures next week. Further figures will be published "
+     "every month until March.", ["Student Loans Company", "Student Loans Company"]),
+    # ... until the speaker's own voice comes back
+    ("The Student Loans Company will release the first figures next week. We will publish a review of the "
+     "scheme in May. Further figures will be published every month until March.",
+     ["Student Loans Company", "Department for Transport", "Department for Transport"]),
+    # "the Deputy Prime Minister" is not the Prime Minister
+    ("The Deputy Prime Minister will publish the plan in May. The plan will be laid before Parliament in June.",
+     ["Department for Transport", "Department for Transport"]),
+    # a body named only as a modifier in a relative clause's antecedent does not act
+    ("The Secretary of State has commissioned a review of National Health Service waiting lists, which will "
+     "report in May.", ["Department for Transport"]),
+])
+def test_owner_from_the_answers_topic(text, expected):
+    assert [o for kind, o in owners(text) if kind == "firm"] == expected
