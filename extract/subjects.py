@@ -150,13 +150,25 @@ def proper_name(phrase: Span, cues: Cues) -> str | None:
 
 def found_foreign(phrase: Span, cues: Cues) -> bool:
     """'Israel's actions', 'the Scottish Government', 'the European Commission': not the UK Government."""
-    if any(t.lower_ in cues.devolved_places for t in phrase):
+    root = phrase.root
+
+    def names_the_subject(span: Span) -> bool:
+        # "France", "the French Government", "Israel's actions": the place is the subject or
+        # qualifies it; "the publication of Afghan resettlement data" is the UK's own
+        head = span.root.head
+        return span.start <= root.i < span.end or head == root or (head.head == root and head.dep_ == "compound")
+
+    if any(t.lower_ in cues.devolved_places and names_the_subject(phrase.doc[t.i: t.i + 1]) for t in phrase):
         return True  # "the Scottish Government", "Welsh Ministers": devolved, not the UK Government
     for ent in phrase.ents:
-        if ent.label_ in {"GPE", "NORP"} and not home_place(ent, cues):
+        if ent.label_ in {"GPE", "NORP"} and not home_place(ent, cues) and names_the_subject(ent):
             return True
         if ent.label_ == "ORG" and ent.text.lower().startswith(("eu", "european", "the european", "un ", "the un")):
             return True
+        if ent.label_ == "ORG" and names_the_subject(ent) and root.lemma_.lower() in {"government", "administration"} and \
+                any(c.dep_ == "amod" and c.text[:1].isupper() and not home_place(phrase.doc[c.i: c.i + 1], cues)
+                    and c.lower_ not in {"labour", "conservative", "coalition", "liberal"} for c in root.children):
+            return True  # "the French Government" (tagged as one organisation, not as a nationality)
     return any(t.lower_ in {"its", "their"} and t.dep_ == "poss" and t.head == phrase.root for t in phrase) and \
         any(e.label_ in {"GPE", "NORP"} for e in phrase.doc.ents if e.end <= phrase.start and phrase.start - e.end < 20)
 

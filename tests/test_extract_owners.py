@@ -44,6 +44,11 @@ def owners(text, meta=ANSWER):
     ("The Rail Delivery Taskforce will publish a report in June.", "Department for Transport"),
     ("The JTIU will open a second office in Leeds next year.", "Department for Transport"),
     ("Our contractors will install the new signals next year.", "Department for Transport"),
+    # a nationality that qualifies a thing, not the subject, makes nothing foreign
+    ("The next release of Syrian resettlement figures is due to be published in March.", "Department for Transport"),
+    ("The British Government will publish its strategy for the region next year.", "Department for Transport"),
+    ("This Labour Government will introduce a new animal welfare code next year.", "Department for Transport"),
+    ("This Conservative Government will introduce a new animal welfare code next year.", "Department for Transport"),
 ])
 def test_owner_of_a_public_subject(text, owner):
     found = owners(text)
@@ -56,6 +61,7 @@ def test_owner_of_a_public_subject(text, owner):
     "The Scottish Government will publish its own housing strategy next year.",
     "Welsh Ministers will publish their own housing strategy next year.",
     "France will publish its strategy for the region next year.",
+    "The French Government will publish its strategy for the region next year.",
     "Acme Rail Ltd will open a new depot next year.",
     "The Harbour Operators' Association will publish a code of conduct next year.",
     # people acting for themselves
