@@ -48,6 +48,9 @@ class Gazetteer:
             # Abbreviations count only capitalised: "DfE" is a body, "dfe" is not.
             if len(token) <= 5 and not token[0].isupper():
                 continue
+            # "the Deputy Prime Minister", "the Shadow Home Secretary": another office than the one named
+            if re.search(r"\b(?:deputy|shadow)[\s-]+$", text[max(0, match.start() - 8):match.start()], re.IGNORECASE):
+                continue
             owner = self.canonical_name(token)
             if owner:
                 found.append((match.start(), match.end(), owner))

@@ -54,6 +54,9 @@ from spacy.tokens import Doc, Span  # noqa: E402
 
 from common.gazetteer import Gazetteer  # noqa: E402
 from extract.spans import make_mention  # noqa: E402
+from extract.subjects import subject_owner  # noqa: E402
+from extract.tables import Cues  # noqa: E402
+from extract.triggers import Trigger  # noqa: E402
 
 PACKAGED_MODEL = Path(__file__).with_name("model") / "kinds"
 
@@ -67,11 +70,12 @@ _QUESTION = re.compile(r"^\W*to ask\b", re.IGNORECASE)
 @Language.factory("kind_model",
                   default_config={"path": str(PACKAGED_MODEL), "demote_below": DEMOTE_BELOW,
                                   "promote_above": PROMOTE_ABOVE,
+                                  "cues": {"@misc": "commitments.default_cues.v1"},
                                   "gazetteer": {"@misc": "commitments.default_gazetteer.v1"}},
                   requires=["doc._.commitments"], assigns=["doc._.commitments"])
 def make_kind_model(nlp: Language, name: str, path: str, demote_below: float, promote_above: float,
-                    gazetteer: Gazetteer):
-    return KindModel(path, demote_below, promote_above, gazetteer)
+                    cues: Cues, gazetteer: Gazetteer):
+    return KindModel(path, demote_below, promote_above, cues, gazetteer)
 
 
 class KindModel:
@@ -79,12 +83,13 @@ class KindModel:
     `combine` gives it, the mentions the rules found re-kinded, dropped (the model's "none")
     or, for a sentence the rules found nothing in, one made from the sentence's main verb."""
 
-    def __init__(self, path: str, demote_below: float, promote_above: float, gazetteer: Gazetteer):
+    def __init__(self, path: str, demote_below: float, promote_above: float, cues: Cues, gazetteer: Gazetteer):
         import spacy
 
         self.classifier = spacy.load(path)
         self.demote_below = demote_below
         self.promote_above = promote_above
+        self.cues = cues
         self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
@@ -112,7 +117,9 @@ class KindModel:
             if kind in TRACKABLE and sent.start_char in (doc._.outside_sentences or ()):
                 continue  # the rules read the deed's subject as outside government; the model sees no subject
             if kind in TRACKABLE and not found:
-                added.append(self.new_mention(doc, sent, meta, kind))
+                mention = self.new_mention(doc, sent, meta, kind)
+                if mention is not None:
+                    added.append(mention)
                 continue
             for mention in found:
                 if kind == "none":
@@ -126,7 +133,12 @@ class KindModel:
         return doc
 
     def new_mention(self, doc: Doc, sent: Span, meta: dict, kind: str):
-        """The rules found no deed here: the sentence's main verb names it, where there is one."""
+        """The rules found no deed here: the sentence's main verb names it, where there is one,
+        and its subject the owner as the rules read it ("The FCA expects to publish ...": the
+        FCA), else the speaking body. None where that subject is outside government."""
         root = sent.root
         action = root if root.pos_ in {"VERB", "AUX"} else None
-        return make_mention(doc, sent, meta, kind, action, None, self.gazetteer)
+        owner = subject_owner(Trigger(action, action), self.cues, self.gazetteer) if action is not None else None
+        if owner is False:
+            return None  # "Acme Ltd expects to open a factory": not the government's deed
+        return make_mention(doc, sent, meta, kind, action, owner, self.gazetteer)

@@ -36,6 +36,17 @@ def lead_in_of(doc: Doc, sent: Span, meta: dict, cues: Cues, gazetteer: Gazettee
     return kind, named[0][2] if named else speaking_owner(doc, sent, meta, gazetteer)
 
 
+def names_a_deed(words) -> bool:
+    """A list item names a deed when a verb is in it ("Introducing a levy"), it opens in lower
+    case as the lead-in's verb phrases do ("consult on X", which the tagger may call a noun),
+    or money is in it ("£5 million for cycle lanes"). Links, and titles of tables and
+    publications ("Bus fares statistics (GOV.UK)", "Table 2: trips"), name none."""
+    words = [t for t in words if not (t.like_url or "www." in t.lower_ or "http" in t.lower_)]
+    if not words:
+        return False
+    return words[0].text[:1].islower() or any(t.pos_ == "VERB" or t.ent_type_ == "MONEY" for t in words)
+
+
 def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str | None], cues: Cues) -> list[Mention]:
     kind, owner = lead_in
     words = [t for t in sent if not t.is_space and t.text not in BULLETS and not (t.i == sent.start and t.is_punct)]
@@ -43,6 +54,8 @@ def list_item_mentions(doc: Doc, sent: Span, meta: dict, lead_in: tuple[str, str
         words.pop()
     if not words or words[0].lemma_.lower() in cues.vague_verbs | {"the", "a", "an"}:
         return []
+    if not names_a_deed(words):
+        return []  # "- https://www.gov.uk/...", "- Table 2: trips by region": where to look, not what to do
     first, last = words[0], words[-1]
     deadline = find_deadline(doc[first.i: last.i + 1].text)
     end = last.idx + len(last.text)

@@ -68,8 +68,17 @@ class Cues:
 
     # Subjects that are not government: their plans are not government commitments.
     outside_government_nouns: frozenset[str]
+    # "Claimants will receive a payment": people on the receiving end of a service; the
+    # body giving it is the owner, not they.
+    receiving_verbs: frozenset[str]
+    # Words that mark a company acting for itself ("Acme Ltd"): any other named organisation
+    # in a government answer is presumed a public body.
+    company_markers: frozenset[str]
     # Places whose name in a subject does not make it foreign: "the UK Government".
     home_places: frozenset[str]
+    # Devolved nations: "the Scottish Government will ..." is not the UK Government's word
+    # (the gazetteer's "Scotland Office" and "Secretary of State for Wales" are found first).
+    devolved_places: frozenset[str]
     # A named programme speaks for the department that runs it ("the National
     # Leisure Recovery Fund seeks to ...").
     programme_markers: frozenset[str]

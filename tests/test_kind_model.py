@@ -72,3 +72,27 @@ def test_training_reproduces_a_model_that_loads(tmp_path):
                     "--paths.train", str(tmp_path / "train.spacy"), "--paths.dev", str(tmp_path / "train.spacy")],
                    cwd=ROOT, check=True)
     assert spacy.load(tmp_path / "out" / "model-last").get_pipe("textcat").labels
+
+
+@pytest.mark.parametrize("text, owner", [
+    # another body acts: the owner the rules' subject reading gives, not the speaking body
+    ("The FCA expects the new rules to take effect in April.", "Financial Conduct Authority"),
+    ("The Secretary of State for Education announced a review of the curriculum.", "Department for Education"),
+    # the speaker's own voice, or a body presumed public: the speaking body
+    ("We expect the new rules to take effect in April.", "Department for Transport"),
+    ("The Rail Delivery Taskforce expects the new rules to take effect in April.", "Department for Transport"),
+    # outside government: no mention is made at all
+    ("Acme Rail Ltd expects the new depot to open in April.", None),
+])
+def test_a_promoted_sentence_takes_the_owner_its_subject_names(monkeypatch, text, owner):
+    """A sentence the classifier promotes where the rules found no deed: its main verb is the
+    action, and its owner is the one the rules' subject reading gives, not always the speaker."""
+    from extract.pipeline import load_nlp
+
+    monkeypatch.setenv("COMMITMENTS_KIND_MODEL", str(packaged_kind_model()))
+    nlp = load_nlp()
+    doc = nlp.make_doc(text)
+    doc._.meta = {"body": "Department for Transport", "person": "A Minister", "date": "2025-01-10"}
+    doc = nlp(doc)
+    mention = nlp.get_pipe("kind_model").new_mention(doc, next(iter(doc.sents)), doc._.meta, "firm")
+    assert (mention and mention["owner"]) == owner
