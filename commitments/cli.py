@@ -462,13 +462,14 @@ def extract(ctx, force, model, processes, as_of):
         raise click.ClickException(f"{exc} (nothing was changed)") from None
     database = _open(ctx)
     model = model or config.model_name()
-    pending = db.pending_documents(database, extractor_version(model), force)
+    # Counted for the progress bar; the documents themselves stream from the store.
+    pending = db.pending_count(database, extractor_version(model), force)
     from extract.pipeline import ModelNotInstalled
 
     try:
-        with click.progressbar(length=len(pending), label="Extracting", file=sys.stderr, show_pos=True) as bar:
+        with click.progressbar(length=pending, label="Extracting", file=sys.stderr, show_pos=True) as bar:
             counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes,
-                                    todo=pending, overrides=tracking_cli.overrides_path(ctx), as_of=as_of)
+                                    overrides=tracking_cli.overrides_path(ctx), as_of=as_of)
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{counts['documents']} documents extracted, {counts['mentions']} mentions, "
