@@ -281,6 +281,8 @@ def crawl_press(ctx, feeds, refresh, settings, job_dir, verbose, quiet):
 
 # -- store -------------------------------------------------------------------
 
+LOAD_BATCH = 200  # records a transaction for `load`, as the crawl's STORE_BATCH_SIZE
+
 @cli.command()
 @click.argument("file", type=click.File("r"))
 @click.pass_context
@@ -295,7 +297,14 @@ def load(ctx, file):
     from db.store import save_records, save_rejection
 
     database = _open(ctx)
-    records, bad = [], 0
+    records, bad, counts = [], 0, {"stored": 0, "rejected": 0}
+
+    def store_batch():
+        # A batch at a time, as the crawl's pipeline stores: the file is never all in memory.
+        for key, value in save_records(database, records).items():
+            counts[key] += value
+        records.clear()
+
     for number, line in enumerate(file, 1):
         if not line.strip():
             continue
@@ -306,7 +315,9 @@ def load(ctx, file):
             with database.conn:
                 save_rejection(database, source="load", url=getattr(file, "name", None), record_id=f"line {number}",
                                reason=f"not JSON: {exc}", excerpt=line[:500])
-    counts = save_records(database, records)
+        if len(records) >= LOAD_BATCH:
+            store_batch()
+    store_batch()
     click.echo(f"stored {counts['stored']}, rejected {counts['rejected'] + bad}", err=True)
 
 
