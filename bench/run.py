@@ -8,7 +8,8 @@ machine's description.
 Parts: store (`db.save_records` against sqlite-utils `insert_all`), extraction (the
 extractor against raw `nlp.pipe` at the same batch size, one and two processes),
 grouping (time per mention from 2k to 20k mentions), crawl (the written questions
-spider against a bare Scrapy spider on the same local pages).
+spider against a bare Scrapy spider on the same local pages), memory (peak resident set of
+store, crawl and extraction subprocesses at 1x and 4x: flat when streamed).
 """
 
 import argparse
@@ -25,7 +26,7 @@ for path in (str(ROOT), str(BENCH)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-PARTS = ("store", "extraction", "grouping", "crawl")
+PARTS = ("store", "extraction", "grouping", "crawl", "memory")
 GOALS = {"store": 0.7, "extraction": 0.8, "crawl": 0.7}
 
 
@@ -51,7 +52,21 @@ def run(parts, records: int, repeats: int, sizes: list[int], questions: int) -> 
     if "crawl" in parts:
         import crawl_speed
         results.append(crawl_speed.measure(questions, repeats))
+    if "memory" in parts:
+        results.append(memory_part())
     return {"machine": machine(), "results": results}
+
+
+def memory_part() -> dict:
+    """Peak memory of store, crawl and extraction at 1x and 4x (bench/memory.py)."""
+    import memory
+    return memory.measure()
+
+
+def memory_lines(r: dict) -> list[str]:
+    return [f"| peak memory, {run['part']}, {run['sizes'][0]:,} and {run['sizes'][1]:,} | "
+            f"{run['peak_rss_mb'][0]} / {run['peak_rss_mb'][1]} MiB (`ru_maxrss` of its subprocess) | - | "
+            f"grows {run['growth_mb']} MiB | flat |" for run in r["runs"]]
 
 
 def _each(runs: list[dict], key: str) -> str:
@@ -89,6 +104,8 @@ def table(report: dict) -> str:
                 f"| {_each(runs, 'project_records_per_s')} records/s "
                 f"| bare Scrapy: {_each(runs, 'reference_records_per_s')} records/s "
                 f"| {_each(runs, 'ratio')} (median {r['ratio']}) | >= {GOALS['crawl']} |")
+        elif r["measure"] == "memory":
+            lines += memory_lines(r)
     return "\n".join(lines) + "\n"
 
 

@@ -45,11 +45,12 @@ def _member(member_id: int) -> dict:
             "thumbnailUrl": f"https://members-api.example/api/Members/{member_id}/Thumbnail"}
 
 
-def api_values(count: int, seed: int = 14) -> list[dict]:
-    """`count` written questions as the API's `value` objects (made up, same shape)."""
+def api_values(count: int, seed: int = 14, start: int = 0) -> list[dict]:
+    """`count` written questions as the API's `value` objects (made up, same shape);
+    `start` numbers them on from an earlier call's (a corpus made a batch at a time)."""
     rng = random.Random(seed)
     out = []
-    for n in range(count):
+    for n in range(start, start + count):
         asking, answering = rng.randrange(1000, 1650), rng.randrange(4000, 4150)
         body = rng.randrange(len(BODIES))
         paragraphs = "".join(f"<p>{_sentence(rng, rng.randrange(15, 60))}</p>" for _ in range(rng.randrange(1, 6)))

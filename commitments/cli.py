@@ -286,6 +286,8 @@ def crawl_press(ctx, feeds, refresh, settings, job_dir, verbose, quiet):
 
 # -- store -------------------------------------------------------------------
 
+LOAD_BATCH = 200  # records a transaction for `load`, as the crawl's STORE_BATCH_SIZE
+
 @cli.command()
 @click.argument("file", type=click.File("r"))
 @click.pass_context
@@ -300,7 +302,14 @@ def load(ctx, file):
     from db.store import save_records, save_rejection
 
     database = _open(ctx)
-    records, bad = [], 0
+    records, bad, counts = [], 0, {"stored": 0, "rejected": 0}
+
+    def store_batch():
+        # A batch at a time, as the crawl's pipeline stores: the file is never all in memory.
+        for key, value in save_records(database, records).items():
+            counts[key] += value
+        records.clear()
+
     for number, line in enumerate(file, 1):
         if not line.strip():
             continue
@@ -311,7 +320,9 @@ def load(ctx, file):
             with database.conn:
                 save_rejection(database, source="load", url=getattr(file, "name", None), record_id=f"line {number}",
                                reason=f"not JSON: {exc}", excerpt=line[:500])
-    counts = save_records(database, records)
+        if len(records) >= LOAD_BATCH:
+            store_batch()
+    store_batch()
     click.echo(f"stored {counts['stored']}, rejected {counts['rejected'] + bad}", err=True)
 
 
@@ -463,8 +474,7 @@ def extract(ctx, force, model, processes, shard, shards, as_of):
     from extract.runner import extractor_version, run_extraction
 
     from extract.overrides import load_overrides, OverridesError
-
-    from extract.shards import ShardError, in_shard, parse_shard
+    from extract.shards import ShardError, in_shard, parse_shard, shard_of
 
     if shard and shards:
         raise click.UsageError("give --shard K/N (one shard) or --shards N (all of them), not both")
@@ -484,16 +494,20 @@ def extract(ctx, force, model, processes, shard, shards, as_of):
         click.echo(f"{shards} shards done; {counts['commitments']} commitments, {counts['events']} events", err=True)
         return
     database = _open(ctx)
-    pending = db.pending_documents(database, extractor_version(model), force)
+    version = extractor_version(model)
+    # Counted for the progress bar; the documents themselves stream from the store.
+    todo, keep = None, None
     if shard:
-        pending = in_shard(pending, index, count)
+        keep = lambda document_id: shard_of(document_id, count) == index  # noqa: E731
+        todo = in_shard(db.pending_documents(database, version, force), index, count)
+    pending = db.pending_count(database, version, force, keep=keep)
     from extract.pipeline import ModelNotInstalled
 
     try:
-        with click.progressbar(length=len(pending), label=f"Extracting{f' shard {shard}' if shard else ''}",
+        with click.progressbar(length=pending, label=f"Extracting{f' shard {shard}' if shard else ''}",
                                file=sys.stderr, show_pos=True) as bar:
             counts = run_extraction(database, model, force=force, progress=bar.update, n_process=processes,
-                                    todo=pending, overrides=tracking_cli.overrides_path(ctx), as_of=as_of,
+                                    todo=todo, overrides=tracking_cli.overrides_path(ctx), as_of=as_of,
                                     track=not shard)
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None

@@ -7,9 +7,11 @@ build wrote that this one did not (listed in MANIFEST, so nothing else is ever d
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -261,6 +263,12 @@ def _by(commitments: list[dict], key: str) -> dict[str, list[dict]]:
 
 def render_site(db: sqlite_utils.Database, datasette_url: str | None = None) -> dict[str, str]:
     """Every page and download of the site: {path relative to the site's folder: content}."""
+    return dict(site_files(db, datasette_url))
+
+
+def site_files(db: sqlite_utils.Database, datasette_url: str | None = None) -> Iterator[tuple[str, str | bytes]]:
+    """Every page and download of the site as (path relative to the site's folder, content),
+    one at a time: the build writes each as it comes, never holding the whole site."""
     env = _environment()
     commitments = store.commitments_with_mentions(db)
     prepare(commitments, store.site_documents(db), datasette_url)
@@ -296,7 +304,7 @@ def render_site(db: sqlite_utils.Database, datasette_url: str | None = None) -> 
     def page(template: str, root: str, **context) -> str:
         return env.get_template(template).render(site=site, root=root, **context)
 
-    pages = {
+    yield from {
         "index.html": page("index.html", ".", commitments=commitments, changes=changes[:10], filters=filters,
                            chart=site_chart.made_and_delivered(commitments), search_index=site_search.INDEX_PATH),
         site_search.INDEX_PATH: site_search.index_script(commitments),
@@ -313,36 +321,35 @@ def render_site(db: sqlite_utils.Database, datasette_url: str | None = None) -> 
         "year/index.html": page("filter_index.html", "..", heading="Commitments by the year first made", pages=[
             {"href": f"{y['year']}.html", "label": y["year"], "count": y["count"], "meaning": ""}
             for y in filters["years"]]),
-    }
+    }.items()
     for kind in filters["kinds"]:
-        pages[f"kind/{kind['slug']}.html"] = page("list.html", "..", heading=f"{kind['label']} commitments",
-                                                  intro=kind["meaning"], commitments=kinds[kind["kind"]])
+        yield f"kind/{kind['slug']}.html", page("list.html", "..", heading=f"{kind['label']} commitments",
+                                                intro=kind["meaning"], commitments=kinds[kind["kind"]])
     for year, chosen in years.items():
-        pages[f"year/{year}.html"] = page("list.html", "..", heading=f"Commitments first made in {year}", intro="",
-                                          commitments=chosen)
+        yield f"year/{year}.html", page("list.html", "..", heading=f"Commitments first made in {year}", intro="",
+                                        commitments=chosen)
     for status in site["statuses"]:
         chosen = [c for c in commitments if c["status"] == status["status"]]
-        pages[f"status/{status['status']}.html"] = page("list.html", "..", heading=f"{status['label']} commitments",
-                                                        intro=status["meaning"], commitments=chosen)
+        yield f"status/{status['status']}.html", page("list.html", "..", heading=f"{status['label']} commitments",
+                                                      intro=status["meaning"], commitments=chosen)
     for name, chosen in departments.items():
         slug = chosen[0]["department_slug"]
-        pages[f"department/{slug}.html"] = page("list.html", "..", heading=name, intro="", commitments=chosen,
-                                                feed=f"{slug}.xml")
-        pages[f"department/{slug}.xml"] = page(
+        yield f"department/{slug}.html", page("list.html", "..", heading=name, intro="", commitments=chosen,
+                                              feed=f"{slug}.xml")
+        yield f"department/{slug}.xml", page(
             "feed.xml", "..", feed_title=f"Commitments Tracker: {name}", feed_id=f"department/{slug}",
             feed_path=f"department/{slug}.xml",
             entries=[c for c in changes if c.get("owner") == name])
     for name, chosen in people.items():
-        pages[f"person/{chosen[0]['person_slug']}.html"] = page(
+        yield f"person/{chosen[0]['person_slug']}.html", page(
             "list.html", "..", heading=name, intro="Commitments first given in their words.", commitments=chosen)
     for c in commitments:
-        pages[f"commitment/{c['id']}.html"] = page("commitment.html", "..", commitment=c)
+        yield f"commitment/{c['id']}.html", page("commitment.html", "..", commitment=c)
     known = {c["id"] for c in commitments}
     for old, new in store.commitment_redirects(db).items():
         if new in known and old not in known:  # a merged commitment's address keeps working
-            pages[f"commitment/{old}.html"] = page("moved.html", "..", target=f"{new}.html")
-    pages.update(_downloads(commitments))
-    return pages
+            yield f"commitment/{old}.html", page("moved.html", "..", target=f"{new}.html")
+    yield from _downloads(commitments).items()
 
 
 def _assets() -> dict[str, bytes]:
@@ -352,12 +359,15 @@ def _assets() -> dict[str, bytes]:
             if p.is_file()}
 
 
-def write_site(out: Path, files: dict[str, str | bytes]) -> dict[str, int]:
-    """Write `files` under `out`: only those whose content changed; then delete what the last
-    build listed in MANIFEST and this one did not write. Returns {written, unchanged, removed}."""
+def write_site(out: Path, files: dict[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> dict[str, int]:
+    """Write `files` (a dict, or (path, content) pairs as they are rendered) under `out`: only
+    those whose content changed; then delete what the last build listed in MANIFEST and this
+    one did not write. Returns {written, unchanged, removed}."""
     out.mkdir(parents=True, exist_ok=True)
     written = unchanged = removed = 0
-    for relative, content in files.items():
+    names = set()
+    for relative, content in (files.items() if isinstance(files, dict) else files):
+        names.add(relative)
         path = out / relative
         data = content.encode("utf-8") if isinstance(content, str) else content
         if path.is_file() and path.read_bytes() == data:
@@ -368,7 +378,7 @@ def write_site(out: Path, files: dict[str, str | bytes]) -> dict[str, int]:
         written += 1
     manifest = out / MANIFEST
     previous = manifest.read_text().splitlines() if manifest.is_file() else []
-    for relative in sorted(set(previous) - set(files)):
+    for relative in sorted(set(previous) - names):
         path = out / relative
         # Only plain relative paths inside `out`: a tampered manifest deletes nothing outside it.
         if ".." in Path(relative).parts or Path(relative).is_absolute() or not path.is_file():
@@ -379,7 +389,7 @@ def write_site(out: Path, files: dict[str, str | bytes]) -> dict[str, int]:
         while parent != out and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
-    manifest.write_text("".join(f"{relative}\n" for relative in sorted(files)))
+    manifest.write_text("".join(f"{relative}\n" for relative in sorted(names)))
     return {"written": written, "unchanged": unchanged, "removed": removed}
 
 
@@ -388,7 +398,8 @@ def build_site(db: sqlite_utils.Database, out: Path, datasette_url: str | None =
     `datasette_url`, the address of this database in a Datasette (e.g.
     https://example.org/commitments), adds links to each row."""
     out = check_out_folder(out)
-    files: dict[str, str | bytes] = {**render_site(db, datasette_url), **_assets()}
-    write_site(out, files)
+    # Written as rendered: the site's pages (hundreds of MB for a large store) are never all
+    # in memory at once.
+    write_site(out, itertools.chain(site_files(db, datasette_url), _assets().items()))
     (out / BUILD_MARK).write_text("Built by `commitments build-site`: a later build writes over this folder.\n")
     return out / "index.html"

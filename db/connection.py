@@ -72,8 +72,9 @@ class WriterConnection(sqlite3.Connection):
         self.nesting = 0
 
     def execute(self, sql, *args):
-        # sqlite-utils begins its own transactions with a bare BEGIN.
-        if isinstance(sql, str) and sql.strip().rstrip(";").upper() == "BEGIN":
+        # sqlite-utils begins its own transactions with a bare BEGIN. (The length test first:
+        # this runs for every statement, and upper-casing a long INSERT costs.)
+        if isinstance(sql, str) and len(sql) < 64 and sql.strip().rstrip(";").upper() == "BEGIN":
             sql = "BEGIN IMMEDIATE"
         try:
             return super().execute(sql, *args)

@@ -6,9 +6,14 @@ import json
 from db import rows
 
 
+# json.dumps(value, ensure_ascii=False, sort_keys=True), the same text, without making
+# an encoder on every call.
+_to_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def content_hash(text: str, **metadata) -> str:
     """Hash of what extraction reads: the text and the metadata that shapes its output."""
-    payload = json.dumps({"text": text, **metadata}, sort_keys=True, ensure_ascii=False)
+    payload = _to_json({"text": text, **metadata})
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -36,8 +41,9 @@ def save_document(db, *, source: str, source_id, text: str, part=None, **fields)
 
 def encode_json(row: dict) -> None:
     for column in JSON_COLUMNS:
-        if column in row and row[column] is not None and not isinstance(row[column], str):
-            row[column] = json.dumps(row[column], ensure_ascii=False, sort_keys=True)
+        value = row.get(column)
+        if value is not None and not isinstance(value, str):
+            row[column] = _to_json(value)
     for column, value in row.items():
-        if isinstance(value, bool):
+        if value is True or value is False:
             row[column] = int(value)

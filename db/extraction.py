@@ -7,25 +7,55 @@ includes the model name) differs from what `extraction_state` recorded.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import sqlite_utils
 
 
 
-def pending_documents(db: sqlite_utils.Database, version: str, force: bool = False) -> list[dict]:
-    """Documents to extract, oldest first: new, changed, or read by another extractor version."""
-    return list(db.query(
-        """
-        select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
-               d.content_hash
-        from documents d left join extraction_state s on s.document_id = d.id
-        where :force or s.document_id is null or s.content_hash != d.content_hash
-              or s.extractor_version != :version
-        order by d.date, d.id
-        """,
-        {"force": int(force), "version": version},
-    ))
+_PENDING = """
+    from documents d left join extraction_state s on s.document_id = d.id
+    where (:force or s.document_id is null or s.content_hash != d.content_hash
+           or s.extractor_version != :version)
+"""
+
+
+def pending_count(db: sqlite_utils.Database, version: str, force: bool = False,
+                  keep: Callable[[str], bool] | None = None) -> int:
+    """How many documents `pending_documents` would give now (of them, those whose id `keep` keeps)."""
+    params = {"force": int(force), "version": version}
+    if keep is None:
+        return db.execute(f"select count(*) {_PENDING}", params).fetchone()[0]
+    return sum(1 for (document_id,) in db.execute(f"select d.id {_PENDING}", params) if keep(document_id))
+
+
+def pending_documents(db: sqlite_utils.Database, version: str, force: bool = False,
+                      page: int = 256) -> Iterator[dict]:
+    """Documents to extract, oldest first: new, changed, or read by another extractor version.
+
+    Read a page at a time, each page after the last one given (by date, then id), so that
+    the store's documents are never all in memory, and no query is left open while the
+    caller writes the mentions of those already given. A document given is not given
+    again even with `force`, when it stays pending after its extraction.
+    """
+    after = ("", "")  # (date or "", id): documents without a date come first, as null sorts first
+    params = {"force": int(force), "version": version, "page": page}
+    while True:
+        rows = list(db.query(
+            f"""
+            select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
+                   d.content_hash
+            {_PENDING}
+              and (coalesce(d.date, ''), d.id) > (:after_date, :after_id)
+            order by coalesce(d.date, ''), d.id
+            limit :page
+            """,
+            {**params, "after_date": after[0], "after_id": after[1]},
+        ))
+        yield from rows
+        if len(rows) < page:
+            return
+        after = (rows[-1]["date"] or "", rows[-1]["id"])
 
 
 def mention_id(document_id: str, mention: dict) -> str:

@@ -70,16 +70,33 @@ def upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str = "id", onc
         raise ValueError(f"{table} row has no {pk}")
     written = _WRITTEN.get(db)
     if written is not None:
-        if once and written.get((table, key)) == row:
-            return
-        written[(table, key)] = dict(row)
-    names = tuple(row)
-    db.execute(_upsert_sql(table, names, pk), [_value(row[name]) for name in names])
+        if once:
+            if written.get((table, key)) == row:
+                return
+            written[(table, key)] = dict(row)
+        else:  # only rows written with `once` are remembered; this one may differ from them now
+            written.pop((table, key), None)
+    # The connection's own execute: sqlite-utils' adds only its tracer, unused here.
+    db.conn.execute(_upsert_sql(table, tuple(row), pk),
+                    [value if value is None or type(value) in _AS_THEY_ARE else jsonify_if_needed(value)
+                     for value in row.values()])
 
 
-def _value(value):
-    # The common types go as they are; the rest as sqlite-utils converts them.
-    return value if value is None or type(value) in (str, int, float) else jsonify_if_needed(value)
+# The common types go as they are; the rest as sqlite-utils converts them.
+_AS_THEY_ARE = frozenset((str, int, float))
+
+
+def same_as_last_in_batch(db: sqlite_utils.Database, key: tuple, value) -> bool:
+    """Inside `remembering`: True when the last call in the block with this key gave this
+    value, so that a write which depends only on it would change nothing now; otherwise
+    remembers the value and returns False. Outside `remembering` always False."""
+    written = _WRITTEN.get(db)
+    if written is None:
+        return False
+    if key in written and written[key] == value:
+        return True
+    written[key] = value
+    return False
 
 
 def get(db: sqlite_utils.Database, table: str, key, pk: str = "id") -> dict | None:

@@ -132,6 +132,10 @@ def save_member(db, member: dict | None) -> int | None:
 def save_body(db, body_id: int | None, name: str | None) -> None:
     if body_id is None or not name:
         return
+    # A body is named by most records of a batch: once it is stored under this name, the
+    # same name again changes nothing (another name in between does, and is remembered).
+    if rows.same_as_last_in_batch(db, ("body name", body_id), name):
+        return
     existing = rows.get(db, "bodies", body_id)
     aliases = set(json.loads(existing["aliases"] or "[]")) if existing else set()
     # A renamed department keeps its id: the old names stay as aliases.

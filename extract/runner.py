@@ -6,7 +6,8 @@ The store (`db`) decides which documents are pending and keeps what comes out;
 this module only runs the model over them and the grouping over the mentions.
 """
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -33,22 +34,29 @@ def extractor_version(model: str) -> str:
 
 def run_extraction(database: sqlite_utils.Database, model: str, force: bool = False,
                    progress: Callable[[int], None] | None = None, n_process: int = 1,
-                   todo: list[dict] | None = None, overrides: Path | None = None,
+                   todo: Iterable[dict] | None = None, overrides: Path | None = None,
                    as_of: date | None = None, track: bool = True) -> dict:
     """Extract what needs it (or `todo`, when the caller already selected it), then track
-    commitments (unless `track` is false: a shard leaves that to the end). Returns counts."""
+    commitments (unless `track` is false: a shard leaves that to the end). Returns counts.
+
+    Documents stream from the store through the model a page at a time: memory holds the
+    model's batches and the mentions waiting to be saved, not the corpus."""
     version = extractor_version(model)
-    if todo is None:
-        todo = db.pending_documents(database, version, force)
-    counts = {"documents": len(todo), "mentions": 0, "reports": 0}
-    if todo:
+    documents = iter(db.pending_documents(database, version, force) if todo is None else todo)
+    counts = {"documents": 0, "mentions": 0, "reports": 0}
+    first = next(documents, None)
+    if first is not None:
         # Imported here so that a run with nothing to do never loads spaCy.
         from extract.pipeline import extract_documents
 
-        results = extract_documents(((d["text"], d) for d in todo), model=model, n_process=n_process)
+        # One copy of the stream feeds the model, the other is read as its results come back:
+        # tee holds only the documents between the two (the model's read-ahead).
+        to_model, to_save = itertools.tee(itertools.chain([first], documents))
+        results = extract_documents(((d["text"], d) for d in to_model), model=model, n_process=n_process)
         batch: list[tuple[dict, list, list]] = []
-        for document, (mentions, events) in zip(todo, results):
+        for document, (mentions, events) in zip(to_save, results):
             batch.append((document, mentions, events))
+            counts["documents"] += 1
             counts["reports"] += len(events)
             if len(batch) >= BATCH:
                 counts["mentions"] += db.save_mentions(database, batch, version)

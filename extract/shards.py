@@ -11,6 +11,7 @@ it runs once, after the last shard (`commitments track`, or `extract --shards N`
 
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 
 
 class ShardError(ValueError):
@@ -34,5 +35,6 @@ def shard_of(document_id: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count + 1
 
 
-def in_shard(documents: list[dict], index: int, count: int) -> list[dict]:
-    return [document for document in documents if shard_of(document["id"], count) == index]
+def in_shard(documents: Iterable[dict], index: int, count: int) -> Iterator[dict]:
+    """The documents of shard `index` of `count`, as they stream by."""
+    return (document for document in documents if shard_of(document["id"], count) == index)

@@ -23,3 +23,25 @@ def test_an_unknown_part_is_one_line():
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--only", "nonsense"],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2 and "unknown parts ['nonsense']" in result.stderr
+
+
+def test_the_memory_bench_measures_a_subprocess_peak_and_stores_the_records_it_made(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import memory
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    peak = memory.measure_store(250, tmp_path)  # two batches, the second of 50
+    assert 10 < peak < 2000
+    import sqlite_utils
+    store = sqlite_utils.Database(tmp_path / "store250.db")
+    assert store["written_questions"].count == 250 and store["documents"].count == 250
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    report = {"measure": "memory", "runs": [{"part": "store", "sizes": [1, 4], "peak_rss_mb": [80.0, 81.5],
+                                             "growth_mb": 1.5}]}
+    assert run.memory_lines(report) == ["| peak memory, store, 1 and 4 | 80.0 / 81.5 MiB (`ru_maxrss` of its "
+                                        "subprocess) | - | grows 1.5 MiB | flat |"]

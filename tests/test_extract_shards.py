@@ -39,7 +39,7 @@ def mentions(path) -> list[dict]:
 def test_shards_split_the_documents_without_gaps_or_overlap():
     documents = [{"id": f"written_question:{n}"} for n in range(500)]
     for count in (1, 2, 3, 7):
-        parts = [in_shard(documents, index, count) for index in range(1, count + 1)]
+        parts = [list(in_shard(documents, index, count)) for index in range(1, count + 1)]
         assert sorted(d["id"] for part in parts for d in part) == sorted(d["id"] for d in documents)
         assert all(parts) or count > len(documents)
     # Stable across processes and runs (not Python's salted hash).

@@ -15,6 +15,7 @@ from scrapy.http import Request, TextResponse
 from scrapy.utils.test import get_crawler
 
 import db
+import lxml.etree
 from common.text import html_to_text
 from extract.deadlines import PRECISIONS, deadline_fields, find_deadline, resolve_period
 from extract.pipeline import load_nlp
@@ -22,6 +23,7 @@ from spiders import values
 from spiders.items import Rejection, WrittenQuestion, WrittenStatement
 from spiders.written_questions import WrittenQuestionsSpider, parse_question
 from spiders.written_statements import WrittenStatementsSpider, parse_statement
+from tests.html_text_before import html_to_text_before
 
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SPACY = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -60,6 +62,42 @@ def test_html_to_text_never_shows_script_or_style(markup):
 @given(st.one_of(_anything, _markup.map(lambda m: m + "\x00"), st.builds(lambda a, b: a + "<" + b, _anything, _anything)))
 def test_html_to_text_takes_any_string(markup):
     assert isinstance(html_to_text(markup), str)
+
+
+# The faster html_to_text gives the text the lxml.html one gave, for any markup. The pieces
+# add what the walk treats differently: spacing runs, line breaks other than \n, tags in
+# capitals, comments and processing instructions with tails, table cells, whole pages,
+# bodies and heads in a fragment, character references to control characters.
+_PIECES = ["&amp;", "&nbsp;", "&#x27;", "&#1;", "&#x200b;", "&bogus;", "<!-- c -->", "<?pi x?>", " ", "  ", "\t",
+           "\u00a0", "\u3000", "\u2028", "\r\n", "\n", "\x85", "</p>", "</li>", "<br/>", "<BR>", "<LI>", "<TD>x",
+           "<th>", "</td>", "<body>", "</body>", "<head>", "<title>t</title>", "<html>", "<!doctype html>", "<o:p>",
+           "<Script>x</Script>", "<style>y</style>", "<tbody>", "<hr>", "<img alt=a>", "<![CDATA[c]]>", "<"]
+_rich_markup = st.lists(st.recursive(_words | st.sampled_from(_PIECES) | _anything, _html, max_leaves=14),
+                        max_size=8).map("".join)
+_FULL_PAGES = st.builds(lambda head, body: head + body, st.sampled_from(["<html>", " <!DOCTYPE html>", "<HTML><body>"]),
+                        _rich_markup)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_markup, _rich_markup, _FULL_PAGES, _anything))
+@example("<p>a</p>&#1;b")  # lxml.html refused to set a control character back into the tree
+@example("<html></html>")  # lxml.html found no body and failed an assertion
+@example("<!DOCTYPE")  # lxml.html: "Document is empty"
+@example("<ul><li>one<li>two</ul><table><tr><td>a<td>b</table>\u00a0 x\t\ty")
+def test_html_to_text_gives_the_text_the_lxml_html_version_gave(markup):
+    try:
+        before = html_to_text_before(markup)
+    except (ValueError, AssertionError, lxml.etree.ParserError):
+        assert isinstance(html_to_text(markup), str)  # text now, where it raised before
+        return
+    assert html_to_text(markup) == before
+
+
+def test_html_to_text_of_what_failed_before():
+    assert html_to_text("<p>a</p>&#1;b") == "a\n\x01b"
+    assert html_to_text("<!DOCTYPE") == ""
+    assert html_to_text("<html></html>") == "" and html_to_text("<!doctype html><head><title>t</title></head>") == ""
+    assert html_to_text("<div>" * 250 + "deep" + "</div>" * 250) == "deep"  # as deep as libxml2 goes, no recursion
 
 
 # -- sentence boundaries and mentions through the real pipeline -------------------------

@@ -13,6 +13,7 @@ from common.text import html_to_text
 
 from spiders.written_questions import parse_question
 from tests.conftest import StaticApi, run_cli, shared_file
+from tests.html_text_before import html_to_text_before
 
 
 def test_real_answered_list_stores_all_469_questions(db_path):
@@ -184,3 +185,36 @@ def test_real_written_statements_list_every_statement_stored_with_its_fields(db_
     # one stored reason per statement whose detail could not be had
     reasons = [r["reason"] for r in database.query("select reason from rejections where source = 'written_statement'")]
     assert len(reasons) == 10 and all(r.startswith("detail unavailable (HTTP 404)") for r in reasons)
+
+
+def _real_markup() -> list[str]:
+    """Every answer, question and statement text of the real recorded material (lists,
+    details, the full texts of the two months, GOV.UK bodies), and each ParlParse file whole."""
+    folder = shared_file("real")
+    texts = []
+
+    def collect(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(inner, str) and key in {"answerText", "originalAnswerText", "questionText", "text",
+                                                      "body", "answer_text", "question_text"}:
+                    texts.append(inner)
+                else:
+                    collect(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                collect(inner)
+
+    for path in sorted(folder.glob("*.json")):
+        collect(json.loads(path.read_bytes()))
+    for path in sorted(folder.glob("*.longform.sqlite")):
+        collect([json.loads(value) for (value,) in sqlite_utils.Database(path).execute("select value from Dict")])
+    texts += [path.read_text(encoding="iso-8859-1") for path in sorted(folder.glob("twfy-*.xml"))]
+    return texts
+
+
+def test_html_to_text_gives_the_lxml_html_versions_text_for_every_real_text():
+    texts = _real_markup()
+    assert len(texts) > 10_000  # both months' lists and full texts were read
+    differing = [markup[:80] for markup in texts if html_to_text(markup) != html_to_text_before(markup)]
+    assert differing == [], f"{len(differing)} of {len(texts)} differ, e.g. {differing[:3]}"

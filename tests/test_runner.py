@@ -7,6 +7,7 @@ from datetime import date
 import sqlite_utils
 
 import db
+from db.documents import save_document
 import extract.runner as runner
 from spiders.written_questions import parse_question
 from tests.conftest import FIXTURES, jsonl, run_cli
@@ -86,3 +87,39 @@ def test_two_processes_give_the_same_mentions_as_one():
              ("We have no plans to change the franchise.", {"body": "Cabinet Office"}),
              ("The Government published the White Paper in April.", {})] * 4
     assert list(extract_many(texts, n_process=2, batch_size=2)) == list(extract_many(texts))
+
+
+def _documents_store(db_path, dates):
+    database = db.open_db(db_path)
+    with database.conn:
+        for n, day in enumerate(dates):
+            save_document(database, source="test", source_id=f"{n:02d}", text=f"Text {n}.", date=day)
+    return database
+
+
+def test_pending_documents_come_a_page_at_a_time_each_once_oldest_first(db_path):
+    dates = [None, "2021-01-01", None, "2020-05-05", "2021-01-01", "2022-03-01", "2021-01-01", None, ""]
+    database = _documents_store(db_path, dates)
+    pages = db.pending_documents(database, "v1", page=2)
+    assert not isinstance(pages, list)  # a stream, not the corpus in a list
+    order = [d["id"] for d in pages]
+    expected = sorted((f"test:{n:02d}" for n in range(len(dates))), key=lambda i: (dates[int(i[-2:])] or "", i))
+    assert order == expected
+    # Forced, every document stays pending after its extraction; each is still given once,
+    # while the mentions of those given are written between pages (as the runner does).
+    given = []
+    for document in db.pending_documents(database, "v1", force=True, page=2):
+        given.append(document["id"])
+        db.save_mentions(database, [(document, [])], "v1")
+    assert given == expected
+    assert db.pending_count(database, "v1") == 0 and db.pending_count(database, "v1", force=True) == len(dates)
+    assert [d["id"] for d in db.pending_documents(database, "v1", page=2)] == []
+
+
+def test_extraction_streams_documents_from_the_store(db_path):
+    # More documents than a page of pending_documents and a batch of the runner: each
+    # extracted once, and counted.
+    database = _documents_store(db_path, [f"2021-01-{1 + n % 28:02d}" for n in range(300)])
+    counts = runner.run_extraction(database, MODEL)
+    assert counts["documents"] == 300 and database["extraction_state"].count == 300
+    assert runner.run_extraction(database, MODEL)["documents"] == 0

@@ -22,7 +22,7 @@ from common import resources
 
 import db
 from commitments.questions import commons_addressee, follow_up_questions
-from commitments.site import MANIFEST, build_site, write_site
+from commitments.site import MANIFEST, build_site, render_site, site_files, write_site
 from extract.runner import run_tracking
 from tests.conftest import run_cli
 
@@ -293,6 +293,23 @@ def test_a_rebuild_rewrites_only_changed_files_and_removes_only_its_own_stale_on
     assert (out / "notes.txt").exists() and (tmp_path / "outside.txt").exists()
     write_site(out, {"index.html": "a2"})
     assert not (out / "commitment").exists()  # emptied by the build, so removed
+
+
+def test_the_site_is_written_page_by_page_as_it_is_rendered(store, tmp_path):
+    # Not all pages in memory at once: each is on disk before the next is rendered, and the
+    # pages come out the same as the whole-site dict.
+    out = tmp_path / "site"
+    written = []
+
+    def pages():
+        for relative, content in site_files(store):
+            assert all((out / earlier).is_file() for earlier in written[-3:])
+            written.append(relative)
+            yield relative, content
+
+    counts = write_site(out, pages())
+    assert counts["written"] == len(set(written)) > 10
+    assert sorted((out / MANIFEST).read_text().splitlines()) == sorted(render_site(store))
 
 
 def test_build_site_command_takes_a_datasette_address(tmp_path):

@@ -1,6 +1,12 @@
 """The store: idempotent upserts, documents, rejections, ensure_db_shape."""
 
+import contextlib
 import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
 
 import sqlite_utils
 
@@ -9,7 +15,7 @@ from common.text import html_to_text
 from spiders.items import Rejection
 from spiders.written_questions import parse_question
 from spiders.written_statements import parse_statement
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, ROOT, run_cli
 from dataclasses import asdict
 
 DETAIL = json.loads((FIXTURES / "written_questions" / "detail-9100003.json").read_text())["value"]
@@ -121,3 +127,32 @@ def test_a_record_the_database_refuses_is_rejected_and_its_neighbours_stored():
     assert sorted(r["id"] for r in database["written_questions"].rows) == [1, 2, 3]
     (rejection,) = database["rejections"].rows
     assert rejection["record_id"] == "4" and "mismatch" in rejection["reason"]
+
+
+def test_load_stores_a_batch_at_a_time_while_the_file_is_still_being_read(db_path):
+    # `load -` from a pipe: the first 200 records are stored before the rest are written,
+    # so the records of a large file are never all held at once.
+    from bench.store_speed import api_values, pipeline_records
+
+    lines = [json.dumps(record, default=str) + "\n" for record in pipeline_records(api_values(250))]
+    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "load", "-"],
+                               stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        process.stdin.write("".join(lines[:210]))
+        process.stdin.flush()
+        deadline, stored = time.monotonic() + 60, 0
+        while stored < 200 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+            with contextlib.suppress(sqlite3.OperationalError):  # not yet made, or being written
+                with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+                    stored = conn.execute("select count(*) from written_questions").fetchone()[0]
+        assert stored == 200, "nothing stored before the end of the input"
+        process.stdin.write("".join(lines[210:]))
+        process.stdin.close()
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "stored 250, rejected 0" in process.stderr.read()
+    process.stderr.close()

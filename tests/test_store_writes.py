@@ -62,3 +62,35 @@ def test_stored_rows_are_the_same_whether_a_batch_stores_whole_or_record_by_reco
                                           "answering_body": "X"}])
     for table in ("written_questions", "documents", "members", "bodies"):
         assert list(whole[table].rows) == list(replayed[table].rows), table
+
+
+def test_a_body_renamed_and_named_again_in_one_batch_is_stored_as_record_by_record():
+    whole, one_by_one = db.open_db(":memory:"), db.open_db(":memory:")
+    records = pipeline_records(api_values(6))
+    for record, name in zip(records, ["Old Name", "New Name", "Old Name", "Old Name", "New Name", "New Name"]):
+        record["answering_body_id"], record["answering_body"] = 10, name
+    db.save_records(whole, records)
+    for record in records:
+        db.save_records(one_by_one, [record])
+    assert list(whole["bodies"].rows) == list(one_by_one["bodies"].rows)
+    assert whole["bodies"].get(10)["name"] == "New Name"
+
+
+def test_a_body_named_again_in_the_batch_is_not_looked_up_again(tmp_path):
+    database = db.open_db(tmp_path / "store.db")
+    records = pipeline_records(api_values(60))
+    with database.conn:
+        seen = statements_while(database, lambda: db.save_records(database, records))
+    lookups = [s for s in seen if s.startswith('SELECT * FROM "bodies"')]
+    assert len(lookups) == len({r["answering_body_id"] for r in records})
+
+
+def test_answers_lxml_html_could_not_read_are_stored_with_their_neighbours():
+    # These raised from lxml.html (ParserError, AssertionError: not store errors), which
+    # ended the whole batch with a traceback.
+    database = db.open_db(":memory:")
+    records = pipeline_records(api_values(4))
+    records[1]["answer_html"], records[2]["answer_html"] = "<!DOCTYPE", "<html></html>"
+    assert db.save_records(database, records) == {"stored": 4, "rejected": 0}
+    # Nothing to read in them: no document, as for an empty answer.
+    assert database["documents"].count == 2 and database["written_questions"].count == 4
