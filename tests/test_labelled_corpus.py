@@ -67,3 +67,15 @@ def test_the_training_pool_holds_no_test_answer_nor_a_test_answers_sentence():
     test = {s["sentence"] for s in read("sentences.jsonl") if split[s["doc_id"]] == "test"}
     assert pool and not {s["doc_id"] for s in pool} & set(split)
     assert not [s for s in pool if len(s["sentence"]) >= 40 and s["sentence"] in test]
+
+
+def test_training_pool_labels_are_the_merge_of_its_passes(tmp_path):
+    pool = CORPUS / "train"
+    for name in ("sentences.jsonl", "pass-a.jsonl", "pass-b.jsonl", "adjudicated.jsonl"):
+        (tmp_path / name).write_text((pool / name).read_text())
+    labelled_corpus.merge(tmp_path)
+    assert (tmp_path / "labels.jsonl").read_text() == (pool / "labels.jsonl").read_text()
+    documents = {d["doc_id"]: d for d in map(json.loads, (pool / "documents.jsonl").read_text().splitlines())}
+    assert {d["split"] for d in documents.values()} == {"train"}
+    for sentence in map(json.loads, (pool / "sentences.jsonl").read_text().splitlines()):
+        assert documents[sentence["doc_id"]]["text"][sentence["start"]:sentence["end"]] == sentence["sentence"]
