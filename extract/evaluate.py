@@ -81,7 +81,8 @@ def documents_from_gold(rows: list[dict]) -> list[tuple[str, dict, list[tuple[in
             spans.append((len(text), len(text) + len(row["sentence"]), row))
             text += row["sentence"]
         # The gold set carries no date: deadlines are not scored, so none is invented.
-        meta = {"body": sentences[0]["body"], "person": sentences[0]["minister"], "date": sentences[0].get("date")}
+        meta = {"body": sentences[0]["body"], "person": sentences[0]["minister"], "date": sentences[0].get("date"),
+                "source": sentences[0].get("source", "written_question")}
         documents.append((text, meta, spans))
     return documents
 
@@ -132,7 +133,7 @@ def load_corpus(folder: Path, split: str) -> list[tuple[str, dict, list[tuple[in
             label = labels[(row["doc_id"], row["index"])]
             spans.append((row["start"], row["end"], {"qid": row["doc_id"], "sentence_index": row["index"],
                                                      "sentence": row["sentence"], **label}))
-        meta = {"body": doc["body"], "person": doc["minister"], "date": doc["date"]}
+        meta = {"body": doc["body"], "person": doc["minister"], "date": doc["date"], "source": doc["source"]}
         documents.append((doc["text"], meta, spans))
     return documents
 

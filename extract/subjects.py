@@ -233,10 +233,20 @@ def bodies_named(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     return doc.user_data["bodies"]
 
 
+# Sources in which a minister answers for the Government: a promise in the speaker's own voice
+# ("we", "the Government", an agentless passive) is the Government's when no department is named.
+MINISTERS_VOICE = {"written_question", "written_statement", "hansard_written_answer", "hansard_written_statement"}
+WHOLE_GOVERNMENT = "HM Government"
+
+
 def speaking_owner(doc: Doc, sent: Span, meta: dict, gazetteer: Gazetteer) -> str | None:
-    """The body whose voice this is: the metadata's, else the nearest body the text names before it."""
+    """The body whose voice this is: the metadata's; for a minister's answer or statement whose
+    department the source does not record (ParlParse's Lords answers), the Government as a whole;
+    else the nearest body the text names before it."""
     if meta.get("body"):
         return canonical_body(meta["body"], gazetteer)
+    if meta.get("source") in MINISTERS_VOICE:
+        return WHOLE_GOVERNMENT
     named = bodies_named(doc, gazetteer)
     before = [owner for start, _end, owner in named if start < sent.end_char]
     # A headline names its body only further down.

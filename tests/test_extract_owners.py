@@ -122,3 +122,14 @@ def test_office_titles_and_agencies_are_canonical(alias, canonical):
 ])
 def test_owner_from_the_answers_topic(text, expected):
     assert [o for kind, o in owners(text) if kind == "firm"] == expected
+
+
+def test_a_ministers_answer_that_records_no_department_speaks_for_the_government():
+    # ParlParse's Lords answers name the minister but not the department: the speaker's own
+    # promise is the Government's, a body the sentence names keeps its own deed, and a text of
+    # another kind with no department still takes the body it names.
+    lords = {"body": None, "person": "A Minister", "date": "2009-10-27", "source": "hansard_written_answer"}
+    text = "The Department for Transport has reviewed the scheme. We will publish the findings in the spring."
+    assert owners(text, lords) == [("firm", "HM Government")]
+    assert owners("Ofsted will publish its report next month.", lords) == [("firm", "Ofsted")]
+    assert owners(text, {"body": None, "date": "2009-10-27", "source": "press"}) == [("firm", "Department for Transport")]
