@@ -294,6 +294,33 @@ def test_the_printed_serve_command_runs_the_same_instance(db_path):
         process.wait(timeout=10)
 
 
+def test_an_immutable_store_is_counted_once_before_it_is_served(db_path, monkeypatch):
+    """Without Datasette's inspect file every view of a table counted all its rows (1,000,000
+    documents: bench/README.md); with it the counts are read from the file, made once at start."""
+    import json
+
+    from datasette import cli as datasette_cli
+
+    from commitments import serve
+
+    started = []
+    run = datasette_cli.cli.main
+
+    def record_serve(args, **kwargs):  # `datasette inspect` runs; the server itself is not started
+        return run(args=args, **kwargs) if args[0] == "inspect" else started.append(args)
+
+    monkeypatch.setattr(datasette_cli.cli, "main", record_serve)
+    monkeypatch.chdir(ROOT)  # serve() moves into the store's folder
+    serve.serve(str(db_path), free_port(), "127.0.0.1")
+    args = started.pop()
+    counts = json.loads(open(args[args.index("--inspect-file") + 1]).read())["commitments"]["tables"]
+    database = sqlite_utils.Database(db_path)
+    assert counts["documents"]["count"] == database["documents"].count > 0
+    assert counts["commitments"]["count"] == database["commitments"].count > 0
+    serve.serve(str(db_path), free_port(), "127.0.0.1", live=True)  # a live store changes: counted on each view
+    assert "--inspect-file" not in started.pop()
+
+
 def test_the_printed_package_command_is_one_datasette_accepts(db_path):
     from datasette.cli import package
 
