@@ -10,8 +10,10 @@ the K records stay in it (each run uses new ids, after the ones already there).
 """
 
 import argparse
+import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -40,11 +42,15 @@ def _run(command: list[str], project: Path) -> tuple[float, str]:
     return round(elapsed, 2), result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""
 
 
+def _count(store: Path, sql: str) -> int:
+    # sqlite3 itself: the measured checkout may write a schema version this one does not read.
+    with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
 def _new_values(store: Path, new: int) -> list[dict]:
     """K written questions answered on DAY, with ids no earlier run of this bench used."""
-    import db
-
-    existing = db.read_db(store).execute("select count(*) from written_questions where id < 10000000").fetchone()[0]
+    existing = _count(store, "select count(*) from written_questions where id < 10000000")
     values = api_values(existing + new)[existing:]
     for value in values:
         for field in ("dateTabled", "dateForAnswer", "dateAnswered"):
@@ -52,16 +58,26 @@ def _new_values(store: Path, new: int) -> list[dict]:
     return values
 
 
-def _pending_s(store: Path) -> tuple[float, int]:
-    """How long the extractor's question "what is new?" takes on this store, in-process."""
-    import db
-    from common import config
-    from extract.runner import extractor_version
+PENDING = """
+import sys, time
+import db
+from common import config
+from extract.runner import extractor_version
+database = db.read_db(sys.argv[1])
+start = time.perf_counter()
+pending = db.pending_documents(database, extractor_version(config.model_name()))
+print(time.perf_counter() - start, len(pending))
+"""
 
-    database = db.read_db(store)
-    start = time.perf_counter()
-    pending = db.pending_documents(database, extractor_version(config.model_name()))
-    return round(time.perf_counter() - start, 3), len(pending)
+
+def _pending_s(store: Path, project: Path) -> tuple[float, int]:
+    """How long the extractor's question "what is new?" takes on this store (the checkout's own code)."""
+    result = subprocess.run([sys.executable, "-c", PENDING, str(store)], capture_output=True, text=True, cwd=project,
+                            env={**os.environ, "PYTHONPATH": str(project)})
+    if result.returncode != 0:
+        raise SystemExit(f"the pending query failed:\n{result.stderr[-2000:]}")
+    seconds, pending = result.stdout.split()
+    return round(float(seconds), 3), int(pending)
 
 
 def measure(store: Path, new: int = 100, project: Path = ROOT, track_first: bool = True) -> dict:
@@ -74,11 +90,10 @@ def measure(store: Path, new: int = 100, project: Path = ROOT, track_first: bool
                    "--until", DAY, "--quiet", *_settings()]
         steps["crawl"], _ = _run(command, project)
         requests = server.requests
-    steps["pending query"], pending = _pending_s(store)
+    steps["pending query"], pending = _pending_s(store, project)
     steps["extract (with tracking)"], said = _run(["--db", str(store), "extract", "--as-of", AS_OF], project)
     steps["track alone (again)"], _ = _run(["--db", str(store), "track", "--as-of", AS_OF], project)
-    import db
-    documents = db.read_db(store).execute("select count(*) from documents").fetchone()[0]
+    documents = _count(store, "select count(*) from documents")
     return {"measure": "daily update", "store": store.name, "documents": documents, "new": new,
             "crawl_requests": requests, "pending_after_crawl": pending, "extract_said": said, "seconds": steps}
 

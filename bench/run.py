@@ -107,7 +107,8 @@ def table(report: dict) -> str:
                          f"requests a page (server ready in {r['server_ready_s']} s) | p50 / p95 / cold ms | - | - "
                          f"| p95 < {r['goal_p95_ms']} ms |")
             for page in r["pages"]:
-                flags = ", ".join(f"{page[k]} {k.replace('_', ' ')}" for k in ("errors", "timed_out") if page[k])
+                flags = ", ".join([f"{page['errors']} errors"] * bool(page["errors"])
+                                  + [f"facets shown {'-'.join(map(str, page['facets_shown']))}"] * bool(page["facets_shown"]))
                 lines.append(f"| &nbsp; {page['page']} | {page['p50_ms']} / {page['p95_ms']} / {page['cold_ms']} "
                              f"| {page['requests_per_s']} requests/s | {flags or '-'} "
                              f"| {'yes' if page['p95_ms'] < r['goal_p95_ms'] else 'no'} |")

@@ -3,7 +3,10 @@
 db/tracking.py).
 
 A document is pending when its content hash or the extractor version (which
-includes the model name) differs from what `extraction_state` recorded.
+includes the model name) differs from what `extraction_state` recorded. New and changed
+documents are queued in `extraction_pending` by triggers as they are written (db/schema.py), so
+a daily run reads the queue, not the whole store; only a run with another extractor version (or
+--all) compares every document.
 """
 
 import hashlib
@@ -13,19 +16,29 @@ import sqlite_utils
 
 
 
+_PENDING = """
+    select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
+           d.content_hash
+    from {source} left join extraction_state s on s.document_id = d.id
+    where :force or s.document_id is null or s.content_hash != d.content_hash
+          or s.extractor_version is not :version
+    order by d.date, d.id
+"""
+
+
 def pending_documents(db: sqlite_utils.Database, version: str, force: bool = False) -> list[dict]:
     """Documents to extract, oldest first: new, changed, or read by another extractor version."""
-    return list(db.query(
-        """
-        select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
-               d.content_hash
-        from documents d left join extraction_state s on s.document_id = d.id
-        where :force or s.document_id is null or s.content_hash != d.content_hash
-              or s.extractor_version != :version
-        order by d.date, d.id
-        """,
-        {"force": int(force), "version": version},
-    ))
+    everything = force or _another_version_extracted(db, version)
+    # CROSS JOIN keeps the queue the outer loop: SQLite would otherwise walk every document in date order.
+    source = "documents d" if everything else "extraction_pending p cross join documents d on d.id = p.document_id"
+    return list(db.query(_PENDING.format(source=source), {"force": int(force), "version": version}))
+
+
+def _another_version_extracted(db: sqlite_utils.Database, version: str) -> bool:
+    # Each of min and max alone reads one end of the extractor_version index (together they scan the table).
+    low, high = db.execute("select (select min(extractor_version) from extraction_state), "
+                           "(select max(extractor_version) from extraction_state)").fetchone()
+    return low is not None and not (low == high == version)
 
 
 def mention_id(document_id: str, mention: dict) -> str:
@@ -63,6 +76,7 @@ def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[di
                      for report in reports], pk="id", replace=True)
                 state["reports"] = len(reports)
             db["extraction_state"].upsert(state, pk="document_id")
+            db.execute("delete from extraction_pending where document_id = ?", [document["id"]])
             saved += len(rows)
     return saved
 
