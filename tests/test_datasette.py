@@ -402,3 +402,18 @@ def test_pages_show_their_data_in_a_browser(server, tmp_path, page, width):
     shot = tmp_path / "shot.png"
     chromium(f"--screenshot={shot}", f"--window-size={window}", url=shot_url)
     assert shot.exists() and png_colours(shot) > 8, f"the {page} screenshot at {width} width is blank"
+
+
+def test_datasette_reads_the_store_through_a_memory_map(tmp_path):
+    """Each row a search page looks up is read from the map, not copied in (bench/README.md)."""
+    import importlib.util
+    import sqlite3
+
+    spec = importlib.util.spec_from_file_location("limits", resources.datasette_plugins() / "commitments_limits.py")
+    limits = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(limits)
+    sqlite3.connect(tmp_path / "store.db").execute("create table t (x)").connection.commit()
+    connection = sqlite3.connect(f"file:{tmp_path / 'store.db'}?immutable=1", uri=True)
+    assert connection.execute("pragma mmap_size").fetchone()[0] == 0
+    limits.prepare_connection(connection)
+    assert connection.execute("pragma mmap_size").fetchone()[0] > 1 << 30
