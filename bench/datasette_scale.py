@@ -99,9 +99,10 @@ def _facets(body: bytes) -> int | None:
     """How many facets the page showed: a facet that ran past facet_time_limit_ms is left out of
     the page (a query past sql_time_limit_ms makes the whole page an error instead)."""
     try:
-        return len(json.loads(body).get("facet_results") or {})
+        facets = json.loads(body).get("facet_results")  # absent from a stored query's page
     except (ValueError, AttributeError):
         return None
+    return None if facets is None else len(facets)
 
 
 async def _get(client, path: str) -> tuple[float, int, int | None]:
