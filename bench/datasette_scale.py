@@ -4,7 +4,7 @@ clients; and what a daily update costs on that store (bench/daily_update.py).
 
     .venv/bin/python bench/datasette_scale.py --documents 1000000 [--store PATH] [--clients 6]
 
-The store is built once by bench/scale_store.py (about ten minutes at 1,000,000 documents, 3 GB)
+The store is built once by bench/scale_store.py (1,000,000 documents: 14 minutes on 2 shared cores, 2.7 GB)
 into --work (default /tmp/bench-datasette) and reused when it is there with that many documents.
 Each page is asked once right after the server starts (cold: the server's caches empty, the file
 in the OS cache as the build left it), then warmed up, then asked `--requests` times by each of

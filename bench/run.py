@@ -9,7 +9,7 @@ Parts: store (`db.save_records` against sqlite-utils `insert_all`), extraction (
 extractor against raw `nlp.pipe` at the same batch size, one and two processes),
 grouping (time per mention from 2k to 20k mentions), crawl (the written questions
 spider against a bare Scrapy spider on the same local pages). Asked for by name only, since it
-builds a store of a million documents (about ten minutes, 3 GB in --work): datasette (p50/p95 of the
+builds a store of a million documents (14 minutes on 2 shared cores, 2.7 GB in --work): datasette (p50/p95 of the
 search, table and stored-query pages under concurrent clients, bench/datasette_scale.py, then a
 daily update's cost on that store and on a small one, bench/daily_update.py).
 """
