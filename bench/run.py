@@ -9,7 +9,10 @@ Parts: store (`db.save_records` against sqlite-utils `insert_all`), extraction (
 extractor against raw `nlp.pipe` at the same batch size, one and two processes),
 grouping (time per mention from 2k to 20k mentions), crawl (the written questions
 spider against a bare Scrapy spider on the same local pages), memory (peak resident set of
-store, crawl and extraction subprocesses at 1x and 4x: flat when streamed).
+store, crawl and extraction subprocesses at 1x and 4x: flat when streamed). Asked for by name only, since it
+builds a store of a million documents (14 minutes on 2 shared cores, 2.7 GB in --work): datasette (p50/p95 of the
+search, table and stored-query pages under concurrent clients, bench/datasette_scale.py, then a
+daily update's cost on that store and on a small one, bench/daily_update.py).
 """
 
 import argparse
@@ -27,6 +30,7 @@ for path in (str(ROOT), str(BENCH)):
         sys.path.insert(0, path)
 
 PARTS = ("store", "extraction", "grouping", "crawl", "memory")
+ON_REQUEST = ("datasette",)  # not run unless named in --only
 GOALS = {"store": 0.7, "extraction": 0.8, "crawl": 0.7}
 
 
@@ -37,7 +41,8 @@ def machine() -> dict:
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
 
 
-def run(parts, records: int, repeats: int, sizes: list[int], questions: int) -> dict:
+def run(parts, records: int, repeats: int, sizes: list[int], questions: int, documents: int = 1_000_000,
+        work: Path = Path("/tmp/bench-datasette")) -> dict:
     results = []
     if "store" in parts:
         import store_speed
@@ -54,6 +59,14 @@ def run(parts, records: int, repeats: int, sizes: list[int], questions: int) -> 
         results.append(crawl_speed.measure(questions, repeats))
     if "memory" in parts:
         results.append(memory_part())
+    if "datasette" in parts:
+        import daily_update
+        import datasette_scale
+        results.append(datasette_scale.measure(documents, work=work))
+        small = min(10_000, documents)
+        for size in sorted({small, documents}):
+            store, _ = datasette_scale.ensure_store(work, size)
+            results.append(daily_update.measure(store, new=100))
     return {"machine": machine(), "results": results}
 
 
@@ -106,23 +119,43 @@ def table(report: dict) -> str:
                 f"| {_each(runs, 'ratio')} (median {r['ratio']}) | >= {GOALS['crawl']} |")
         elif r["measure"] == "memory":
             lines += memory_lines(r)
+        elif r["measure"] == "datasette":
+            lines.append(f"| Datasette, {r['documents']:,} documents, {r['clients']} clients x {r['requests_each']} "
+                         f"requests a page (server ready in {r['server_ready_s']} s) | p50 / p95 / cold ms | - | - "
+                         f"| p95 < {r['goal_p95_ms']} ms |")
+            for page in r["pages"]:
+                flags = ", ".join([f"{page['errors']} errors"] * bool(page["errors"])
+                                  + [f"facets shown {'-'.join(map(str, page['facets_shown']))}"] * bool(page["facets_shown"]))
+                lines.append(f"| &nbsp; {page['page']} | {page['p50_ms']} / {page['p95_ms']} / {page['cold_ms']} "
+                             f"| {page['requests_per_s']} requests/s | {flags or '-'} "
+                             f"| {'yes' if page['p95_ms'] < r['goal_p95_ms'] else 'no'} |")
+        elif r["measure"] == "daily update":
+            steps = ", ".join(f"{step} {seconds} s" for step, seconds in r["seconds"].items())
+            lines.append(f"| daily update, {r['new']} new records on {r['documents']:,} documents "
+                         f"| {steps} | {r['crawl_requests']} requests, {r['pending_after_crawl']} pending | - "
+                         f"| grows with new records, not the store |")
     return "\n".join(lines) + "\n"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated, among {', '.join(PARTS)}")
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help=f"comma-separated, among {', '.join(PARTS + ON_REQUEST)} (default: all but "
+                             f"{', '.join(ON_REQUEST)})")
     parser.add_argument("--records", type=int, default=5000, help="written questions stored")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", default="2000,5000,10000,20000", help="mentions grouped")
     parser.add_argument("--questions", type=int, default=2000, help="written questions crawled")
+    parser.add_argument("--documents", type=int, default=1_000_000, help="documents in the datasette part's store")
+    parser.add_argument("--work", default="/tmp/bench-datasette", help="where the datasette part builds its stores")
     parser.add_argument("--out", default=str(BENCH / "results"), help="folder for results.json and results.md")
     args = parser.parse_args()
     parts = [p for p in args.only.split(",") if p]
-    unknown = set(parts) - set(PARTS)
+    unknown = set(parts) - set(PARTS + ON_REQUEST)
     if unknown:
-        parser.error(f"unknown parts {sorted(unknown)}: choose among {', '.join(PARTS)}")
-    report = run(parts, args.records, args.repeats, [int(s) for s in args.sizes.split(",")], args.questions)
+        parser.error(f"unknown parts {sorted(unknown)}: choose among {', '.join(PARTS + ON_REQUEST)}")
+    report = run(parts, args.records, args.repeats, [int(s) for s in args.sizes.split(",")], args.questions,
+                 args.documents, Path(args.work))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -62,11 +62,30 @@ def _settings() -> list[str]:
     return [arg for name, value in SETTINGS.items() for arg in ("--setting", name, value)]
 
 
-def datasette_args(db_path: str, port: int, host: str, live: bool = False, site_url: str | None = None) -> list[str]:
-    """`datasette serve` arguments: immutable (-i: no locks, row counts once) unless `live`,
-    for a store that a crawl or an extraction is writing while it is served."""
+def datasette_args(db_path: str, port: int, host: str, live: bool = False, site_url: str | None = None,
+                   inspect_file: str | None = None) -> list[str]:
+    """`datasette serve` arguments: immutable (-i: no locks) unless `live`, for a store that a crawl
+    or an extraction is writing while it is served. `inspect_file`: the immutable file's table row
+    counts and hash, made once by `datasette inspect` (see write_inspect_file)."""
+    inspected = ["--inspect-file", inspect_file] if inspect_file and not live else []
     return ["serve", *([db_path] if live else ["-i", db_path]), *_shared_options(write_metadata(db_path, site_url)),
-            "--port", str(port), "--host", host, *_settings()]
+            *inspected, "--port", str(port), "--host", host, *_settings()]
+
+
+def write_inspect_file(db_path: str) -> str:
+    """`datasette inspect` of the file, as a JSON file left for the server's lifetime.
+
+    Without it an immutable table's page counts all its rows on every view (count(*) of 1,000,000
+    documents on each page; bench/README.md), and the home page hashes the whole file on its first
+    view. With it both are read from this file, counted and hashed once before the server starts, as
+    the image `datasette package` builds does for itself."""
+    from datasette.cli import cli as datasette_cli
+
+    handle = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="commitments-inspect-", delete=False)
+    handle.close()
+    datasette_cli.main(args=["inspect", db_path, "--inspect-file", handle.name], prog_name="datasette",
+                       standalone_mode=False)
+    return handle.name
 
 
 def installed_plugins() -> list[str]:
@@ -100,4 +119,6 @@ def serve(db_path: str, port: int, host: str, live: bool = False, site_url: str 
     # Datasette shows the path it is given (/-/databases.json): give it the file's
     # name from the file's own folder, so no page tells where the store lives.
     os.chdir(path.parent)
-    datasette_cli.main(args=datasette_args(path.name, port, host, live, site_url), prog_name="datasette")
+    inspect_file = None if live else write_inspect_file(path.name)
+    datasette_cli.main(args=datasette_args(path.name, port, host, live, site_url, inspect_file),
+                       prog_name="datasette")

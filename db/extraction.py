@@ -3,7 +3,10 @@
 db/tracking.py).
 
 A document is pending when its content hash or the extractor version (which
-includes the model name) differs from what `extraction_state` recorded.
+includes the model name) differs from what `extraction_state` recorded. New and changed
+documents are queued in `extraction_pending` by triggers as they are written (db/schema.py), so
+a daily run reads the queue, not the whole store; only a run with another extractor version (or
+--all) compares every document.
 """
 
 import hashlib
@@ -14,48 +17,68 @@ import sqlite_utils
 
 
 _PENDING = """
-    from documents d left join extraction_state s on s.document_id = d.id
+    from {source} left join extraction_state s on s.document_id = d.id
     where (:force or s.document_id is null or s.content_hash != d.content_hash
-           or s.extractor_version != :version)
+           or s.extractor_version is not :version)
 """
+_COLUMNS = "d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government, d.content_hash"
+
+
+def _pending(db: sqlite_utils.Database, version: str, force: bool) -> str:
+    """The from-and-where of the pending documents: the queue, unless every document must be compared."""
+    everything = force or _another_version_extracted(db, version)
+    # CROSS JOIN keeps the queue the outer loop: SQLite would otherwise walk every document in date order.
+    source = "documents d" if everything else "extraction_pending p cross join documents d on d.id = p.document_id"
+    return _PENDING.format(source=source)
+
+
+def _another_version_extracted(db: sqlite_utils.Database, version: str) -> bool:
+    # Each of min and max alone reads one end of the extractor_version index (together they scan the table).
+    low, high = db.execute("select (select min(extractor_version) from extraction_state), "
+                           "(select max(extractor_version) from extraction_state)").fetchone()
+    return low is not None and not (low == high == version)
 
 
 def pending_count(db: sqlite_utils.Database, version: str, force: bool = False,
                   keep: Callable[[str], bool] | None = None) -> int:
     """How many documents `pending_documents` would give now (of them, those whose id `keep` keeps)."""
     params = {"force": int(force), "version": version}
+    pending = _pending(db, version, force)
     if keep is None:
-        return db.execute(f"select count(*) {_PENDING}", params).fetchone()[0]
-    return sum(1 for (document_id,) in db.execute(f"select d.id {_PENDING}", params) if keep(document_id))
+        return db.execute(f"select count(*) {pending}", params).fetchone()[0]
+    return sum(1 for (document_id,) in db.execute(f"select d.id {pending}", params) if keep(document_id))
 
 
 def pending_documents(db: sqlite_utils.Database, version: str, force: bool = False,
                       page: int = 256) -> Iterator[dict]:
-    """Documents to extract, oldest first: new, changed, or read by another extractor version.
+    """Documents to extract, oldest first (those without a date first): new, changed, or read by
+    another extractor version.
 
     Read a page at a time, each page after the last one given (by date, then id), so that
     the store's documents are never all in memory, and no query is left open while the
     caller writes the mentions of those already given. A document given is not given
     again even with `force`, when it stays pending after its extraction.
     """
-    after = ("", "")  # (date or "", id): documents without a date come first, as null sorts first
+    pending = _pending(db, version, force)  # decided once: extraction empties the queue as it goes
     params = {"force": int(force), "version": version, "page": page}
+    # Keyset pages, the undated first; no coalesce() in the order, so the date index serves it.
+    after_id = ""
     while True:
-        rows = list(db.query(
-            f"""
-            select d.id, d.text, d.source, d.source_id, d.source_url, d.date, d.body, d.person, d.government,
-                   d.content_hash
-            {_PENDING}
-              and (coalesce(d.date, ''), d.id) > (:after_date, :after_id)
-            order by coalesce(d.date, ''), d.id
-            limit :page
-            """,
-            {**params, "after_date": after[0], "after_id": after[1]},
-        ))
+        rows = list(db.query(f"select {_COLUMNS} {pending} and d.date is null and d.id > :after_id "
+                             "order by d.id limit :page", {**params, "after_id": after_id}))
+        yield from rows
+        if len(rows) < page:
+            break
+        after_id = rows[-1]["id"]
+    after = ("", "")
+    while True:
+        rows = list(db.query(f"select {_COLUMNS} {pending} and (d.date, d.id) > (:after_date, :after_id) "
+                             "order by d.date, d.id limit :page",
+                             {**params, "after_date": after[0], "after_id": after[1]}))
         yield from rows
         if len(rows) < page:
             return
-        after = (rows[-1]["date"] or "", rows[-1]["id"])
+        after = (rows[-1]["date"], rows[-1]["id"])
 
 
 def mention_id(document_id: str, mention: dict) -> str:
@@ -93,6 +116,7 @@ def save_mentions(db: sqlite_utils.Database, batch: Iterable[tuple[dict, list[di
                      for report in reports], pk="id", replace=True)
                 state["reports"] = len(reports)
             db["extraction_state"].upsert(state, pk="document_id")
+            db.execute("delete from extraction_pending where document_id = ?", [document["id"]])
             saved += len(rows)
     return saved
 

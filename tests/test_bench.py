@@ -45,3 +45,20 @@ def test_the_memory_bench_measures_a_subprocess_peak_and_stores_the_records_it_m
                                              "growth_mb": 1.5}]}
     assert run.memory_lines(report) == ["| peak memory, store, 1 and 4 | 80.0 / 81.5 MiB (`ru_maxrss` of its "
                                         "subprocess) | - | grows 1.5 MiB | flat |"]
+def test_the_datasette_bench_builds_a_store_of_the_projects_shape_and_serves_it(tmp_path):
+    """At 300 documents (the bench itself runs at 1,000,000): the store is made by db/ (indexes,
+    full-text search and its triggers put back), and every page answers through `commitments serve`."""
+    out = tmp_path / "datasette.json"
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "datasette_scale.py"), "--documents", "300",
+                             "--clients", "2", "--requests", "2", "--work", str(tmp_path), "--out", str(out)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["documents"] == 300 and len(report["pages"]) >= 10
+    assert all(page["errors"] == 0 and page["p95_ms"] > 0 for page in report["pages"])
+    import sqlite_utils
+
+    store = sqlite_utils.Database(tmp_path / "scale-300.db")
+    assert store["documents"].count == 300 and store["extraction_state"].count == 300
+    assert store["documents"].triggers_dict.keys() >= {"documents_ai", "documents_ad", "documents_au"}
+    assert store.execute("select count(*) from documents_fts where documents_fts match 'government'").fetchone()[0]

@@ -297,6 +297,33 @@ def test_the_printed_serve_command_runs_the_same_instance(db_path):
         process.wait(timeout=10)
 
 
+def test_an_immutable_store_is_counted_once_before_it_is_served(db_path, monkeypatch):
+    """Without Datasette's inspect file every view of a table counted all its rows (1,000,000
+    documents: bench/README.md); with it the counts are read from the file, made once at start."""
+    import json
+
+    from datasette import cli as datasette_cli
+
+    from commitments import serve
+
+    started = []
+    run = datasette_cli.cli.main
+
+    def record_serve(args, **kwargs):  # `datasette inspect` runs; the server itself is not started
+        return run(args=args, **kwargs) if args[0] == "inspect" else started.append(args)
+
+    monkeypatch.setattr(datasette_cli.cli, "main", record_serve)
+    monkeypatch.chdir(ROOT)  # serve() moves into the store's folder
+    serve.serve(str(db_path), free_port(), "127.0.0.1")
+    args = started.pop()
+    counts = json.loads(open(args[args.index("--inspect-file") + 1]).read())["commitments"]["tables"]
+    database = sqlite_utils.Database(db_path)
+    assert counts["documents"]["count"] == database["documents"].count > 0
+    assert counts["commitments"]["count"] == database["commitments"].count > 0
+    serve.serve(str(db_path), free_port(), "127.0.0.1", live=True)  # a live store changes: counted on each view
+    assert "--inspect-file" not in started.pop()
+
+
 def test_the_printed_package_command_is_one_datasette_accepts(db_path):
     from datasette.cli import package
 
@@ -378,3 +405,18 @@ def test_pages_show_their_data_in_a_browser(server, tmp_path, page, width):
     shot = tmp_path / "shot.png"
     chromium(f"--screenshot={shot}", f"--window-size={window}", url=shot_url)
     assert shot.exists() and png_colours(shot) > 8, f"the {page} screenshot at {width} width is blank"
+
+
+def test_datasette_reads_the_store_through_a_memory_map(tmp_path):
+    """Each row a search page looks up is read from the map, not copied in (bench/README.md)."""
+    import importlib.util
+    import sqlite3
+
+    spec = importlib.util.spec_from_file_location("limits", resources.datasette_plugins() / "commitments_limits.py")
+    limits = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(limits)
+    sqlite3.connect(tmp_path / "store.db").execute("create table t (x)").connection.commit()
+    connection = sqlite3.connect(f"file:{tmp_path / 'store.db'}?immutable=1", uri=True)
+    assert connection.execute("pragma mmap_size").fetchone()[0] == 0
+    limits.prepare_connection(connection)
+    assert connection.execute("pragma mmap_size").fetchone()[0] > 1 << 30
