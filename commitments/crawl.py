@@ -60,8 +60,11 @@ def parse_setting_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def default_job_dir(db_path: str, spider: str, args: dict) -> str:
+    """Beside the store, one folder per store, spider and arguments: two stores in one folder
+    crawling the same window are two jobs, and neither waits for the other's lock."""
+    store = Path(db_path).resolve()
     digest = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest()[:10]
-    return str(Path(db_path).resolve().parent / "jobs" / f"{spider}-{digest}")
+    return str(store.parent / "jobs" / f"{store.stem}-{spider}-{digest}")
 
 
 def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | None, api_setting: str,

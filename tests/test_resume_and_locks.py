@@ -309,3 +309,13 @@ def test_a_list_page_in_a_redirect_loop_is_a_rejection(db_path, tmp_path):
     assert result.returncode == 1
     (rejection,) = sqlite_utils.Database(db_path)["rejections"].rows
     assert "list page unavailable (redirect loop" in rejection["reason"]
+
+
+def test_two_stores_in_one_folder_crawling_the_same_window_are_two_jobs(tmp_path):
+    from commitments.crawl import default_job_dir
+
+    args = {"since": "2024-01-01"}
+    first = default_job_dir(str(tmp_path / "a.db"), "written_questions", args)
+    assert first != default_job_dir(str(tmp_path / "b.db"), "written_questions", args)
+    assert first == default_job_dir(str(tmp_path / "a.db"), "written_questions", dict(args))
+    assert first != default_job_dir(str(tmp_path / "a.db"), "written_statements", args)
