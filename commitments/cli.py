@@ -734,7 +734,14 @@ def serve(ctx, port, host, live, site_url, print_command):
         click.echo(datasette.command_line(datasette.package_args(ctx.obj["db_path"], site_url)))
         return
     if print_command == "serve":
-        click.echo(datasette.command_line(datasette.datasette_args(ctx.obj["db_path"], port, host, live, site_url)))
+        if live:
+            click.echo(datasette.command_line(datasette.datasette_args(ctx.obj["db_path"], port, host, live, site_url)))
+            return
+        # Immutable: the table counts are taken once, as `serve` does, into a file beside the store.
+        counts = str(Path(ctx.obj["db_path"]).with_suffix(".inspect.json"))
+        click.echo(datasette.command_line(["inspect", ctx.obj["db_path"], "--inspect-file", counts]) + " && "
+                   + datasette.command_line(datasette.datasette_args(ctx.obj["db_path"], port, host, live, site_url,
+                                                                     counts)))
         return
     if not live and wal_in_use(Path(ctx.obj["db_path"])):
         click.echo("The store is being written (its -wal file has content): serving it --live.", err=True)
