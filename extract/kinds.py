@@ -26,6 +26,8 @@ def kind_of(trigger: Trigger, action: Token, sent: Span, owner, cues: Cues) -> s
     if trigger.ongoing:
         return None if lemma in cues.not_ongoing_verbs else "ongoing"
     if trigger.state:
+        if any(t.lower_ == "until" for t in trigger.head.subtree):
+            return "ongoing"  # "will be in place until 31 March 2025": kept going, not a new deed
         return conditional_or(trigger, action, sent, "firm", cues)
     if action.ent_type_ == "MONEY" or (action.pos_ == "NOUN" and trigger.head != action):
         return "firm"  # money pledged: whether it was paid can be checked
@@ -33,6 +35,11 @@ def kind_of(trigger: Trigger, action: Token, sent: Span, owner, cues: Cues) -> s
         return "firm"  # "has committed £20 million to ..."
     if spent_sum(action):
         return conditional_or(trigger, action, sent, "firm", cues)  # "£1 million of the funding will support X"
+    if lemma == "ensure" and not trigger.committed:
+        # "we will ensure that the House is updated": the deed is the one ensured, when it is one
+        done = next((c for c in action.children if c.dep_ == "ccomp" and any(g.dep_ == "auxpass" for g in c.children)), None)
+        if done is not None and is_deed(done, cues) and done.lemma_.lower() not in cues.hedge_lemmas:
+            return conditional_or(trigger, action, sent, "firm", cues)
     adjectival_verb = action.tag_ == "JJ" and any(c.lower_ == "to" for c in action.children)  # "us to correct"
     if (action.pos_ != "VERB" and not adjectival_verb) or not is_deed(action, cues):
         return None
@@ -45,7 +52,11 @@ def kind_of(trigger: Trigger, action: Token, sent: Span, owner, cues: Cues) -> s
     if trigger.committed:
         deadline = deadline_for(action, trigger)
         quantified = deadline is not None or any(t.ent_type_ in _NUMBERED for t in action.subtree)
-        if lemma in cues.aim_verbs and not quantified:
+        obj = next((c for c in action.children if c.dep_ == "dobj"), None)
+        # "committed to delivering a new Road Safety Strategy": the deliverable is named
+        deliverable = obj is not None and obj.lemma_.lower() in cues.programme_markers and (
+            obj.pos_ == "PROPN" or any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in obj.children))
+        if lemma in cues.aim_verbs and not quantified and not deliverable:
             return None  # committed to an aim or a value, not a deliverable
         if trigger.remains and not quantified and lemma in cues.activity_verbs:
             return "ongoing"  # "remains committed to developing a Protect Duty": under way
@@ -67,6 +78,10 @@ def is_deed(action: Token, cues: Cues) -> bool:
     particles = {c.lower_ for c in action.children if c.dep_ in {"prt", "advmod"}}
     if lemma in cues.particle_deeds:
         return bool(particles & cues.particle_deeds[lemma])
+    if lemma in cues.purpose_lemmas and action.tag_ in {"VB", "VBG"} and any(
+            c.dep_ == "aux" and c.lower_ in cues.future_modals for c in action.children) and any(
+            c.dep_ == "prep" and c.lower_ == "with" and any(g.dep_ == "pobj" for g in c.children) for c in action.children):
+        return True  # "we will work closely with the sector on X": the engagement itself is checkable
     if lemma in cues.vague_verbs:
         return False
     if lemma in cues.object_dependent_verbs:

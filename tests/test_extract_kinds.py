@@ -38,12 +38,22 @@ def found(text, meta=ANSWER):
     # an update about a thing named in the sentence before
     ("The Department is designing a new railcard. Further details will be announced in due course.",
      [("firm", "announce further details")]),
+    # the deed ensured, a named deliverable after "committed to", an engagement with named partners
+    ("We will ensure that the House is updated as soon as practicable.",
+     [("firm", "ensure that the House is updated as soon as practicable")]),
+    ("We are committed to delivering a new Road Safety Strategy.", [("firm", "deliver a new Road Safety Strategy")]),
+    ("We will work with the Welsh Government on the scope of the new fund.",
+     [("firm", "work with the Welsh Government on the scope of the new fund")]),
     # a particle makes the deed
     ("We will stand up an election cell again.", [("firm", "stand up an election cell")]),
     ("We will make the data available next month.", [("firm", "make the data available next month")]),
 ])
 def test_settled_deeds(text, expected):
     assert found(text) == expected
+
+
+def test_a_state_kept_until_a_date_is_ongoing():
+    assert found("The bonus scheme will be in place until 31 March 2022.")[0][0] == "ongoing"
 
 
 @pytest.mark.parametrize("text", [
@@ -56,6 +66,9 @@ def test_settled_deeds(text, expected):
     # formulas that name nothing, and routines
     "Any changes will be announced to Parliament in the usual way.",
     "Further details will be set out shortly.",
+    "We will ensure that services are protected.",
+    "We are committed to delivering high standards.",
+    "The department is committed to working closely with councils to improve services.",
     # manners of conduct and aims
     "We will take a consistent approach to road pricing.",
     "We will champion cycling across the country.",
