@@ -6,7 +6,7 @@ from spacy.tokens import Span, Token
 from extract.spans import deadline_for
 from extract.subjects import find_subject
 from extract.tables import Cues
-from extract.triggers import Trigger, is_commit
+from extract.triggers import Trigger, is_commit, sought_thing
 
 _NUMBERED = {"MONEY", "PERCENT", "CARDINAL", "QUANTITY", "DATE"}
 
@@ -21,8 +21,10 @@ def kind_of(trigger: Trigger, action: Token, sent: Span, owner, cues: Cues) -> s
         if lemma in {"be", "have"} or (lemma in cues.assurance_verbs and any(c.dep_ == "auxpass" for c in action.children)):
             return None  # "standards will not be compromised" is about a fact, not an action
         return "negative"
-    if trigger.hedged or trigger.modal_hedge or lemma in cues.hedge_lemmas:
+    if trigger.hedged or trigger.modal_hedge or (lemma in cues.hedge_lemmas and not sought_thing(action)):
         return "hedged"
+    if any(c.dep_ in {"nsubjpass", "dobj"} and c.lemma_.lower() == "consideration" for c in action.children):
+        return "hedged"  # "further consideration will be given to this": the guideline's "will consider"
     if trigger.ongoing:
         return None if lemma in cues.not_ongoing_verbs else "ongoing"
     if trigger.state:
@@ -82,6 +84,8 @@ def is_deed(action: Token, cues: Cues) -> bool:
             c.dep_ == "aux" and c.lower_ in cues.future_modals for c in action.children) and any(
             c.dep_ == "prep" and c.lower_ == "with" and any(g.dep_ == "pobj" for g in c.children) for c in action.children):
         return True  # "we will work closely with the sector on X": the engagement itself is checkable
+    if sought_thing(action):  # "seek the approval of each House"; "seeking clarity" names no deed
+        return not any(c.dep_ == "dobj" and c.lemma_.lower() in cues.vague_objects for c in action.children)
     if lemma in cues.vague_verbs:
         return False
     if lemma in cues.object_dependent_verbs:

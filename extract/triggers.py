@@ -292,7 +292,7 @@ def follow(trigger: Trigger, cues: Cues) -> Trigger:
     token = trigger.head
     for _ in range(5):
         trigger.negated |= negated_at(token)
-        trigger.hedged |= token.lemma_ in cues.hedge_lemmas
+        trigger.hedged |= token.lemma_ in cues.hedge_lemmas and not sought_thing(token)
         trigger.ongoing |= token.lemma_ in cues.ongoing_lemmas
         if token.lemma_ == "expect" and token.tag_ == "VBN":
             trigger.hedged = True  # "is expected to publish"
@@ -357,6 +357,11 @@ def purpose_target(token: Token, cues: Cues) -> Token:
         if verb_like is not None:
             return verb_like
     return token
+
+
+def sought_thing(token: Token) -> bool:
+    """'seek the approval of each House' asks for a thing, a deed; 'seek to reduce X' is an aim."""
+    return token.lemma_ == "seek" and any(c.dep_ == "dobj" for c in token.children) and xcomp(token) is None
 
 
 def under_review(keep: Token) -> bool:

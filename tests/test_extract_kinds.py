@@ -44,6 +44,12 @@ def found(text, meta=ANSWER):
     ("We are committed to delivering a new Road Safety Strategy.", [("firm", "deliver a new Road Safety Strategy")]),
     ("We will work with the Welsh Government on the scope of the new fund.",
      [("firm", "work with the Welsh Government on the scope of the new fund")]),
+    # seeking a thing is a deed; seeking to do something is an aim
+    ("I intend to seek the approval of each House to the regulations.",
+     [("firm", "seek the approval of each House to the regulations")]),
+    ("We will seek to reduce congestion.", [("hedged", "reduce congestion")]),
+    ("Further consideration of the options will be undertaken in due course.",
+     [("hedged", "undertake further consideration of the options")]),
     # a particle makes the deed
     ("We will stand up an election cell again.", [("firm", "stand up an election cell")]),
     ("We will make the data available next month.", [("firm", "make the data available next month")]),
