@@ -139,7 +139,7 @@ def action_span(action: Token, trigger: Trigger | None, deadline_chars: tuple[in
         verb = " ".join([action.lemma_, *(p.text for p in particles)])
         text = " ".join(p for p in (verb, noun_phrase(subject), rest) if p)
         return text, span.start_char, span.end_char
-    if action.tag_ in {"VBG", "VBD", "VBZ"}:  # "committed to launching X" -> "launch X"
+    if action.tag_ in {"VBG", "VBD", "VBZ", "VBN"}:  # "committed to launching X" -> "launch X"; "has announced £60 million"
         return " ".join(p for p in (action.lemma_, rest) if p), span.start_char, span.end_char
     return span.text, span.start_char, span.end_char
 

@@ -59,6 +59,18 @@ class Cues:
     assurance_verbs: frozenset[str]
     # "will run until 31 March": continuation, not a new deed.
     continuation_verbs: frozenset[str]
+    # "we are introducing X", "we are commissioning a plan": a progressive that starts something is a
+    # settled future deed; "is scheduled for 21 December", "is planned from 2026": so is a scheduled thing.
+    inception_verbs: frozenset[str]
+    schedule_verbs: frozenset[str]
+    # "has announced £60 million", "has set aside £100 million": money pledged, firm in the past tense.
+    money_pledge_verbs: frozenset[str]
+    # "Announcements will be made in the usual way", "any further details will be provided": formulas
+    # that name nothing to check (the guideline's ruling on updates "in due course").
+    announcement_nouns: frozenset[str]
+    # "This will raise revenue", "the new system will serve the Armed Forces well": with a thing
+    # (not a body, not the speaker) as subject, these verbs foretell an effect; no one does a deed.
+    effect_verbs: frozenset[str]
 
     condition_markers: frozenset[str]
     sentence_conditions: tuple[str, ...]

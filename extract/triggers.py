@@ -1,10 +1,14 @@
 """Triggers: where a sentence voices a commitment (a modal, "intends to", "committed to",
 "commitments to ...") and the deed it names, with its colour (negated, hedged, ongoing)."""
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from common.dates import as_date
+from extract.deadlines import find_deadline, resolve_period
 from extract.tables import Cues
 
 
@@ -65,7 +69,12 @@ def trigger_at(token: Token, cues: Cues) -> Trigger | None:
             return None  # "to enable them to continue to trade": no one's promise
         if token.tag_ == "VBG" and not progressive:
             return None  # "those seeking to renew visas": not the speaker's plan
-        return follow(Trigger(token, token), cues)  # follow() hedges "is expected to"
+        # follow() hedges "is expected to"; "pledged to" is judged like "committed to": a deed, not an aim
+        trigger = follow(Trigger(token, token, committed=lemma in {"pledge", "promise"}), cues)
+        if trigger.action.lemma_ == "be" and trigger.action.dep_ == "xcomp" and \
+                (token.dep_ in {"ROOT", "conj"} or (token.dep_ == "acomp" and token.head.dep_ == "ROOT")):
+            return scheduled_state(trigger, cues, settled=True) or trigger  # "due to be operational by March"
+        return trigger
     if token.tag_ == "VBG" and progressive and token.dep_ in {"ROOT", "conj", "ccomp"}:
         # "we are considering the matter", "a framework is being explored"
         if lemma in cues.progressive_hedges and lower != "looking" or (lemma == "look" and any(c.lower_ == "at" for c in token.children)):
@@ -74,10 +83,25 @@ def trigger_at(token: Token, cues: Cues) -> Trigger | None:
         target = purpose_target(token, cues) if lemma in cues.purpose_lemmas else token
         if target is not token:  # "officials are working with the sector to continue to monitor"
             chained = follow(Trigger(target, target), cues)
+            if not (chained.hedged or chained.ongoing or chained.negated or future_time(chained.action)):
+                # "we are working with Ofgem to provide funding": the deed is the present activity;
+                # only a purpose with a date to come ("to launch X in spring 2025") is promised
+                return None
             return Trigger(token, chained.action, hedged=chained.hedged, ongoing=chained.ongoing, negated=chained.negated)
     if token.tag_ == "VBN" and token.lemma_ in cues.progressive_hedges and any(c.dep_ == "auxpass" for c in token.children) \
             and any(c.lower_ == "being" for c in token.children):
         return Trigger(token, token, hedged=True)  # "is being considered", "is being explored"
+    # "The first release is scheduled for 21 December", "the expansion is planned from 2026"
+    if token.tag_ == "VBN" and token.lemma_ in cues.schedule_verbs and present_tense(token) and future_time(token, scheduled=True):
+        if any(c.dep_ == "nsubjpass" and c.pos_ == "NOUN" for c in token.children) and not negated_at(token):
+            return Trigger(token, token)
+    # "has announced £60 million in humanitarian funding", "£150,000 has been budgeted": money pledged
+    if token.lemma_ in cues.money_pledge_verbs and token.tag_ in {"VBD", "VBN"}:
+        if pledged_money(token, cues) is not None:
+            return Trigger(token, token)
+    # "we are introducing free breakfast clubs", "this is increasing to £490 in 2024/25"
+    if settled_present(token, cues):
+        return Trigger(token, token)
     # "we keep under continuous review whether ...": present-tense review is a hedge
     if lemma == "keep" and token.tag_ in {"VBP", "VBZ"} and under_review(token):
         return Trigger(token, token, hedged=True)
@@ -90,6 +114,106 @@ def trigger_at(token: Token, cues: Cues) -> Trigger | None:
         if clause is not None:
             return Trigger(token.head, clause, hedged=True)
     return None
+
+
+def pledged_money(verb: Token, cues: Cues) -> Token | None:
+    """The sum a main-clause pledge names: its object ("announced an £8.3 billion uplift"), or
+    its passive subject ("£150,000 has been budgeted"). "The 2021 Spending Review, which set aside
+    £12 billion" describes a past review, not a pledge of the speaker's."""
+    main = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT") or \
+        any(c.lower_ == "why" for c in verb.children)  # "that is why we have set aside £100 million"
+    if not main or negated_at(verb):
+        return None
+    if verb.lemma_ == "set" and not any(c.dep_ in {"prt", "advmod"} and c.lower_ == "aside" for c in verb.children):
+        return None  # "set out", "set up": not money set aside
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    role = "nsubjpass" if passive else "dobj"
+    sum_ = next((c for c in verb.children if c.dep_ == role), None)
+    # "announced six places, which received £70,258": the sum must belong to the pledge, not a clause on it
+    clauses = [t for t in sum_.subtree if t.dep_ in {"relcl", "acl"}] if sum_ is not None else []
+    inside = {t.i for c in clauses for t in c.subtree}
+    if sum_ is None or not any(t.ent_type_ == "MONEY" and t.i not in inside for t in sum_.subtree):
+        return None
+    return sum_
+
+
+def present_tense(verb: Token) -> bool:
+    """'is introducing', 'introduces', 'is being prepared', 'is scheduled': present, no modal."""
+    if verb.tag_ in {"VBZ", "VBP"}:
+        return True
+    return any(c.dep_ in {"aux", "auxpass"} and c.tag_ in {"VBZ", "VBP"} for c in verb.children)
+
+
+def settled_present(verb: Token, cues: Cues) -> bool:
+    """A future deed stated in the present tense, as settled as "will": a progressive of a verb
+    that starts something ("we are introducing X", "we are commissioning a plan"), or a present
+    verb with a time still to come ("this is increasing to £490 in 2024/25", "from 1 April
+    the Hub takes on ..."). "We are investing £2 billion" (no time to come) stays a present fact."""
+    main = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT" and verb.head.pos_ in {"VERB", "AUX"})
+    if not main or verb.pos_ != "VERB" or not present_tense(verb) or negated_at(verb):
+        return False
+    lemma = verb.lemma_.lower()
+    progressive = verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children)
+    passive = any(c.dep_ == "auxpass" for c in verb.children)
+    if any(c.lower_ in {"today", "herewith"} for c in verb.children):
+        return False  # "Today I am publishing the response": done as it is said
+    if progressive and lemma in cues.inception_verbs:
+        return True
+    if lemma in cues.vague_verbs or lemma in cues.hedge_lemmas or lemma in cues.progressive_hedges:
+        return False
+    if lemma in cues.not_ongoing_verbs and not any(t.ent_type_ == "MONEY" for t in verb.subtree):
+        return False  # "demand is rising to 2 million by 2030" is a forecast; "funding is increasing to £490" a deed
+    if progressive or passive:
+        return future_time(verb)
+    # A simple present is habitual ("the annual release is published in June", "the financial year
+    # runs from 1 April") unless it starts something on a date to come: "From April 2025 the cap rises".
+    return lemma not in cues.continuation_verbs and future_time(verb, starts_only=True)
+
+
+def future_time(verb: Token, starts_only: bool = False, scheduled: bool = False) -> bool:
+    """A time modifier of `verb` naming a period that has not begun by the document's date ("in
+    2024/25", "from April", "by March 2025"); "until 2027" continues, it does not schedule.
+    A day or month with no year ("on 14 December") may be past: only "from"/"by", or a verb that
+    schedules (`scheduled`: "is scheduled for 21 December"), make it future."""
+    meta = verb.doc._.meta if verb.doc.has_extension("meta") else None
+    base = as_date((meta or {}).get("date"))
+    if base is None:
+        return False
+    for child in verb.children:
+        if child.dep_ not in {"prep", "npadvmod", "advmod"}:
+            continue
+        phrase = verb.doc[child.left_edge.i: child.right_edge.i + 1]
+        if any(t.lower_ in {"each", "every", "annually", "usually"} for t in phrase):
+            continue  # "in June of each year": habitual
+        found = find_deadline(phrase.text)
+        if found is None:
+            continue
+        words = found[0].lower()
+        if words.startswith(("until", "till", "through")) or (starts_only and not words.startswith("from")):
+            continue
+        if not (scheduled or _YEAR_OR_RELATIVE.search(words) or words.startswith(("from", "by", "before"))):
+            continue
+        period = resolve_period(found[0], base)
+        if period is not None and period_start(period, found[0]) > base:
+            return True
+    return False
+
+
+_YEAR_OR_RELATIVE = re.compile(r"\b(?:19|20)\d\d\b|\bnext\b|\bnew year\b|\bcoming\b")
+_PERIOD_MONTHS = {"month": 1, "quarter": 3, "season": 3, "year": 12}
+
+
+def period_start(period, phrase: str) -> dt.date:
+    """The first day of a resolved period; a deadline ("by March 2025") counts from its end."""
+    if phrase.lower().startswith(("by", "before", "ahead")):
+        return period.end
+    if period.precision == "week":
+        return period.end - dt.timedelta(days=6)
+    months = _PERIOD_MONTHS.get(period.precision)
+    if months is None:
+        return period.end
+    year, month = divmod(period.end.year * 12 + period.end.month - months, 12)
+    return dt.date(year, month + 1, 1)
 
 
 def noun_trigger(noun: Token, cues: Cues) -> Trigger | None:
@@ -135,10 +259,11 @@ def committed_trigger(token: Token, cues: Cues) -> Trigger | None:
     return Trigger(token, token, negated=negated, hedged=hedged)
 
 
-def scheduled_state(trigger: Trigger, cues: Cues) -> Trigger | None:
-    """'PrEP will be routinely available in 2020/21': a settled future state is a deed."""
+def scheduled_state(trigger: Trigger, cues: Cues, settled: bool = False) -> Trigger | None:
+    """'PrEP will be routinely available in 2020/21': a settled future state is a deed. `settled`:
+    the trigger itself ("is due to be operational") places the state in a main clause."""
     be = trigger.action
-    main_clause = be.dep_ == "ROOT" or (be.dep_ == "conj" and be.head.dep_ == "ROOT" and be.head.pos_ in {"VERB", "AUX"})
+    main_clause = settled or be.dep_ == "ROOT" or (be.dep_ == "conj" and be.head.dep_ == "ROOT" and be.head.pos_ in {"VERB", "AUX"})
     reported = be.dep_ == "ccomp" and be.head.lemma_ in cues.reporting_verbs
     if not (main_clause or reported):
         return None  # "determining how services will be available" states nothing
@@ -167,7 +292,7 @@ def follow(trigger: Trigger, cues: Cues) -> Trigger:
     token = trigger.head
     for _ in range(5):
         trigger.negated |= negated_at(token)
-        trigger.hedged |= token.lemma_ in cues.hedge_lemmas
+        trigger.hedged |= token.lemma_ in cues.hedge_lemmas and not sought_thing(token)
         trigger.ongoing |= token.lemma_ in cues.ongoing_lemmas
         if token.lemma_ == "expect" and token.tag_ == "VBN":
             trigger.hedged = True  # "is expected to publish"
@@ -232,6 +357,11 @@ def purpose_target(token: Token, cues: Cues) -> Token:
         if verb_like is not None:
             return verb_like
     return token
+
+
+def sought_thing(token: Token) -> bool:
+    """'seek the approval of each House' asks for a thing, a deed; 'seek to reduce X' is an aim."""
+    return token.lemma_ == "seek" and any(c.dep_ == "dobj" for c in token.children) and xcomp(token) is None
 
 
 def under_review(keep: Token) -> bool:
