@@ -127,7 +127,8 @@ class KindModel:
     def input_doc(self, rule_kind: str, sent: Span) -> Doc:
         """`model_input(rule_kind, sent.text)` as a Doc, made from the parsed sentence's own tokens
         rather than by tokenising that text again (the tokens are the same: the classifier's
-        tokenizer is the English one the pipeline's is, and the classifier reads only ORTH)."""
+        tokenizer is the English one the pipeline's is, and the classifier reads only ORTH, a hash of
+        the text: so the pipeline's vocab, which already holds these words, serves)."""
         tokens = list(sent)
         while tokens and tokens[0].is_space:  # model_input strips the sentence
             tokens.pop(0)
@@ -137,7 +138,7 @@ class KindModel:
         spaces = [True] + [bool(t.whitespace_) for t in tokens]
         if tokens:
             spaces[-1] = False
-        return Doc(self.classifier.vocab, words=words, spaces=spaces)
+        return Doc(sent.doc.vocab, words=words, spaces=spaces)
 
     def scores(self, inputs: list[Doc]) -> list[dict[str, float]]:
         """The classifier's cats for each input, as its `pipe` would set them."""
