@@ -436,7 +436,7 @@ def bodies(ctx, as_json):
 @cli.command()
 @click.option("--all", "force", is_flag=True, help="Re-extract every document, changed or not.")
 @click.option("--model", default=None, help=f"spaCy model (default: COMMITMENTS_MODEL or {config.DEFAULT_MODEL}).")
-@click.option("--processes", default=1, show_default=True, help="Processes for spaCy (nlp.pipe n_process).")
+@click.option("--processes", default=1, show_default=True, help="Worker processes for the NLP, each extracting whole batches.")
 @tracking_cli.as_of_option
 @click.pass_context
 def extract(ctx, force, model, processes, as_of):
