@@ -103,7 +103,9 @@ def table(report: dict) -> str:
             lines.append(
                 f"| extraction, {r['processes']} process(es), batch {r['batch_size']}, {r['words']:,} words "
                 f"| {r['extractor_words_per_s']:,} words/s | raw `nlp.pipe`: {r['raw_words_per_s']:,} words/s "
-                f"(without `ner`: {r['raw_without_ner_words_per_s']:,}) | {r['ratio']} | >= {GOALS['extraction']} |")
+                f"(without `ner`: {r['raw_without_ner_words_per_s']:,}) "
+                f"| {r['ratio']} (rounds {', '.join(map(str, r['round_ratios']))}"
+                + f"; CPU time {r['cpu_ratio']}) | >= {GOALS['extraction']} |")
         elif r["measure"] == "grouping":
             per = ", ".join(f"{x['mentions']:,}: {x['seconds']} s ({x['us_per_mention']} us each)" for x in r["runs"])
             if r.get("left_out_over_budget"):

@@ -452,7 +452,7 @@ def bodies(ctx, as_json):
 @cli.command()
 @click.option("--all", "force", is_flag=True, help="Re-extract every document, changed or not.")
 @click.option("--model", default=None, help=f"spaCy model (default: COMMITMENTS_MODEL or {config.DEFAULT_MODEL}).")
-@click.option("--processes", default=1, show_default=True, help="Processes for spaCy (nlp.pipe n_process).")
+@click.option("--processes", default=1, show_default=True, help="Worker processes for the NLP, each extracting whole batches.")
 @click.option("--shard", metavar="K/N", help="Extract only shard K of N of the documents (by a stable hash of their "
                                             "id) and leave grouping to `commitments track` once every shard is done.")
 @click.option("--shards", type=click.IntRange(1, 64), metavar="N",

@@ -47,10 +47,12 @@ def sentence_kind(kinds) -> str:
 # -- the pipeline component ----------------------------------------------------
 
 import re  # noqa: E402
+from collections.abc import Iterable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
+from spacy.util import minibatch  # noqa: E402
 
 from common.gazetteer import Gazetteer  # noqa: E402
 from extract.spans import make_mention  # noqa: E402
@@ -87,17 +89,35 @@ class KindModel:
         import spacy
 
         self.classifier = spacy.load(path)
+        self.textcat = self.classifier.get_pipe("textcat")
         self.demote_below = demote_below
         self.promote_above = promote_above
         self.cues = cues
         self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """One classifier call per batch of documents, over all their sentences: the model's
+        fixed cost is paid once a batch, not once a sentence."""
+        for batch in minibatch(docs, batch_size):
+            plans = [self.plan(doc) for doc in batch]
+            inputs = [self.input_doc(kind, sent) for plan in plans if plan for _, sent, kind in plan]
+            scores = iter(self.scores(inputs))
+            for doc, plan in zip(batch, plans, strict=True):
+                if plan is not None:
+                    self.apply(doc, [(found, sent, kind, next(scores)) for found, sent, kind in plan])
+                yield doc
+
+    def plan(self, doc: Doc) -> list[tuple[list, Span, str]] | None:
+        """(the rules' mentions, sentence, the rules' kind) for each sentence the model reads;
+        None for a document it leaves alone."""
         meta = doc._.meta or {}
         # Trained on answers and statements: press and evidence text (no speaking body in the
         # metadata), and words no government voice speaks, keep the rules' kinds.
         if not meta.get("body") or meta.get("government") == 0 or doc._.commitments is None:
-            return doc
+            return None
         sentences = [s for s in doc.sents if s.text.strip() and not _QUESTION.match(s.text.strip())]
         by_sentence: list[list] = [[] for _ in sentences]
         for mention in doc._.commitments:
@@ -106,12 +126,37 @@ class KindModel:
                 if sent.start_char <= anchor < sent.end_char:
                     by_sentence[i].append(mention)
                     break
-        rule_kinds = [sentence_kind(m["kind"] for m in found) for found in by_sentence]
-        texts = [model_input(kind, sent.text) for kind, sent in zip(rule_kinds, sentences, strict=True)]
+        return [(found, sent, sentence_kind(m["kind"] for m in found))
+                for found, sent in zip(by_sentence, sentences, strict=True)]
+
+    def input_doc(self, rule_kind: str, sent: Span) -> Doc:
+        """`model_input(rule_kind, sent.text)` as a Doc, made from the parsed sentence's own tokens
+        rather than by tokenising that text again (the tokens are the same: the classifier's
+        tokenizer is the English one the pipeline's is, and the classifier reads only ORTH, a hash of
+        the text: so the pipeline's vocab, which already holds these words, serves)."""
+        tokens = list(sent)
+        while tokens and tokens[0].is_space:  # model_input strips the sentence
+            tokens.pop(0)
+        while tokens and tokens[-1].is_space:
+            tokens.pop()
+        words = [f"rulekind_{rule_kind}"] + [t.text for t in tokens]
+        spaces = [True] + [bool(t.whitespace_) for t in tokens]
+        if tokens:
+            spaces[-1] = False
+        return Doc(sent.doc.vocab, words=words, spaces=spaces)
+
+    def scores(self, inputs: list[Doc]) -> list[dict[str, float]]:
+        """The classifier's cats for each input, as its `pipe` would set them."""
+        if not inputs:
+            return []
+        predicted = self.textcat.model.ops.to_numpy(self.textcat.predict(inputs))
+        return [{label: float(row[j]) for j, label in enumerate(self.textcat.labels)} for row in predicted]
+
+    def apply(self, doc: Doc, sentences: list[tuple[list, Span, str, dict[str, float]]]) -> None:
+        meta = doc._.meta or {}
         dropped, added = set(), []
-        for sent, found, rule_kind, scored in zip(sentences, by_sentence, rule_kinds,
-                                                  self.classifier.pipe(texts), strict=True):
-            kind = combine(rule_kind, scored.cats, self.demote_below, self.promote_above)
+        for found, sent, rule_kind, cats in sentences:
+            kind = combine(rule_kind, cats, self.demote_below, self.promote_above)
             if kind == rule_kind:
                 continue
             if kind in TRACKABLE and sent.start_char in (doc._.outside_sentences or ()):
@@ -130,7 +175,6 @@ class KindModel:
                         mention["owner"] = make_mention(doc, sent, meta, kind, None, None, self.gazetteer)["owner"]
         mentions = [m for m in doc._.commitments if id(m) not in dropped] + added
         doc._.commitments = sorted(mentions, key=lambda m: (m["sentence_start"], m["action_start"] or 0))
-        return doc
 
     def new_mention(self, doc: Doc, sent: Span, meta: dict, kind: str):
         """The rules found no deed here: the sentence's main verb names it, where there is one,

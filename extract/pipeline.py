@@ -6,8 +6,12 @@ database, no network.
 """
 
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import islice
 
 import spacy
 from spacy.language import Language
@@ -71,16 +75,63 @@ def extract_documents(items: Iterable[tuple[str, dict]], model: str | None = Non
                       ) -> Iterator[tuple[list[Mention], list[Event]]]:
     """(mentions, events) for each (text, meta) pair, in order, streaming through `nlp.pipe`:
     the promises a document makes and the reports it gives on deeds."""
-    nlp = load_nlp(model, finder_config)
+    nlp = load_nlp(model, finder_config)  # here first: a missing model is one clear error, and forked workers share it
+    if n_process == 1:
+        yield from _extract_here(nlp, items, batch_size)
+    else:
+        yield from _extract_in_processes(items, model, batch_size, n_process, finder_config)
 
+
+def _extract_here(nlp: Language, items: Iterable[tuple[str, dict]], batch_size: int
+                  ) -> Iterator[tuple[list[Mention], list[Event]]]:
     def docs():
         for text, meta in items:
             doc = nlp.make_doc(text)
             doc._.meta = meta
             yield doc
 
-    for doc in nlp.pipe(docs(), batch_size=batch_size, n_process=n_process):
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
         yield doc._.commitments, doc._.events
+
+
+def _extract_in_processes(items: Iterable[tuple[str, dict]], model: str | None, batch_size: int, n_process: int,
+                          finder_config: dict | None) -> Iterator[tuple[list[Mention], list[Event]]]:
+    """Each worker extracts whole batches and sends back only their mentions and events.
+    `nlp.pipe(n_process=...)` would tokenise in this process, send each Doc over as bytes with
+    its metadata, and send the parsed Doc back to be rebuilt here, to read two lists off it:
+    on two cores that work in the parent competed with the workers (0.68 of raw speed)."""
+    if n_process < 0:
+        n_process = os.cpu_count() or 1
+    pending: deque = deque()
+    with multiprocessing.get_context().Pool(n_process, _start_worker, (model, finder_config, batch_size)) as pool:
+        # A few batches in flight for each worker, not the whole input: results stream out in
+        # order while the caller stores them, and memory stays flat however many documents come.
+        for chunk in _batches(items, batch_size):
+            pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+            if len(pending) >= 2 * n_process:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+_worker_nlp: Language | None = None
+_worker_batch_size = 32
+
+
+def _start_worker(model: str | None, finder_config: dict | None, batch_size: int) -> None:
+    global _worker_nlp, _worker_batch_size
+    _worker_nlp = load_nlp(model, finder_config)  # already loaded when forked: the parent loaded it
+    _worker_batch_size = batch_size
+
+
+def _extract_chunk(chunk: list[tuple[str, dict]]) -> list[tuple[list[Mention], list[Event]]]:
+    return list(_extract_here(_worker_nlp, chunk, _worker_batch_size))
 
 
 def extract_events(text: str, meta: dict | None = None, model: str | None = None,

@@ -96,3 +96,46 @@ def test_a_promoted_sentence_takes_the_owner_its_subject_names(monkeypatch, text
     doc = nlp(doc)
     mention = nlp.get_pipe("kind_model").new_mention(doc, next(iter(doc.sents)), doc._.meta, "firm")
     assert (mention and mention["owner"]) == owner
+# Whitespace the parse keeps as tokens of their own (line breaks, double spaces, bullets),
+# which the classifier's input must drop or keep exactly as re-tokenising the text did.
+AWKWARD = ("  We will publish the strategy by March 2026, as the hon. Member asked.\n\n"
+           "The Department:\n- will consult on the plan;\n-  will  set out next steps in the spring\n"
+           "It is not possible to say (see col. 56W) what the U.K.'s costs were, e.g. £3.5m in 2024-25.   \n"
+           "\"We're committed to it,\" the Minister said.  Officials are reviewing the figures.\t\n")
+
+
+def test_classifier_input_from_the_parse_scores_as_the_retokenised_text(classifier):
+    # The component builds the classifier's Doc from the parsed sentence's tokens instead of
+    # tokenising `model_input(kind, sentence)` again: the scores must be the old path's.
+    import json
+
+    from extract.pipeline import load_nlp
+
+    nlp = load_nlp(finder_config={"kind_model": str(packaged_kind_model())})
+    component = nlp.get_pipe("kind_model")
+    gold = ROOT / "extract" / "gold" / "documents.jsonl"
+    texts = [AWKWARD] + [json.loads(line)["text"] for line in gold.read_text().splitlines()[:25]]
+    sentences = [s for doc in nlp.pipe(texts) for s in doc.sents if s.text.strip()]
+    assert len(sentences) > 60
+    pairs = [(kind, sent) for sent in sentences for kind in ("firm", "none", "hedged")]
+    new = component.scores([component.input_doc(kind, sent) for kind, sent in pairs])
+    for (kind, sent), cats in zip(pairs, new, strict=True):
+        old = classifier(model_input(kind, sent.text)).cats
+        assert cats.keys() == old.keys()
+        assert all(abs(cats[label] - old[label]) < 1e-6 for label in old), (kind, sent.text)
+
+
+def test_batched_classification_extracts_what_one_document_at_a_time_does(monkeypatch):
+    from extract.pipeline import extract_many, load_nlp
+
+    def no_second_tokenising(text):
+        raise AssertionError(f"the classifier tokenised {text!r} again")
+
+    # The sentences are already tokenised: the classifier reads those tokens.
+    monkeypatch.setattr(load_nlp().get_pipe("kind_model").classifier, "tokenizer", no_second_tokenising)
+    meta = {"body": "Department for Education", "date": "2025-01-10"}
+    texts = [AWKWARD, "The Government will bring forward legislation.", "",
+             "We are considering the responses. The review will report in the summer.", AWKWARD.upper()]
+    one_by_one = [next(extract_many([(text, meta)], batch_size=1)) for text in texts]
+    assert list(extract_many([(text, meta) for text in texts], batch_size=4)) == one_by_one
+    assert any(one_by_one)

@@ -123,3 +123,27 @@ def test_extraction_streams_documents_from_the_store(db_path):
     counts = runner.run_extraction(database, MODEL)
     assert counts["documents"] == 300 and database["extraction_state"].count == 300
     assert runner.run_extraction(database, MODEL)["documents"] == 0
+def test_with_two_processes_the_parent_tokenises_nothing(monkeypatch):
+    # The workers read whole documents and send back only mentions and events: the parent
+    # neither tokenises (spaCy's n_process made every Doc here and shipped it over, then
+    # rebuilt the parsed Doc from bytes) nor competes with them for the cores.
+    import os
+
+    from spacy.language import Language
+
+    from extract.pipeline import extract_documents, load_nlp
+
+    texts = [("We will publish the strategy in the spring.", {"body": "DCMS", "date": "2021-02-01"}),
+             ("The Government published the White Paper in April.", {"body": "Cabinet Office"})] * 3
+    in_one_process = list(extract_documents(texts))
+    load_nlp()
+    parent, make_doc = os.getpid(), Language.make_doc
+
+    def make_doc_in_workers_only(nlp, text):
+        assert os.getpid() != parent, "the parent process tokenised a document"
+        return make_doc(nlp, text)
+
+    monkeypatch.setattr(Language, "make_doc", make_doc_in_workers_only)
+    results = list(extract_documents(texts, n_process=2, batch_size=2))
+    assert results == in_one_process
+    assert all(mentions for mentions, _ in results[::2])
