@@ -35,7 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # The learned kind classifier (extract/model/README.md): the rules' kinds of the training
-# sentences (dev split + the 2021 dev gold set, never test), a DocBin, spaCy training with
+# sentences (dev split, the training pool extract/gold/train and the 2021 dev gold set, never test), a DocBin, spaCy training with
 # the repository's config and seed, and the last epoch's model copied into the package.
 KINDS_WORK := build/kinds
 train: $(STAMP)

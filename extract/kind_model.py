@@ -23,19 +23,26 @@ def best_of(cats: dict[str, float], kinds) -> str:
     return max(kinds, key=lambda kind: (cats.get(kind, 0.0), -KINDS.index(kind)))
 
 
-def combine(rule_kind: str, cats: dict[str, float], demote_below: float, promote_above: float) -> str:
+UNTRACKED = [k for k in KINDS if k not in TRACKABLE]
+
+
+def combine(rule_kind: str, cats: dict[str, float], demote_below: float, promote_above: float,
+            rekind_above: float = 1.01) -> str:
     """A sentence's kind: the rules' kind, unless the model is confident the other way about
     whether it is trackable. A rule commitment the model scores under `demote_below` takes the
     model's best untracked kind; an untracked sentence it scores over `promote_above` takes
-    the model's best trackable kind."""
+    the model's best trackable kind; otherwise an untracked sentence takes the model's best
+    untracked kind where that scores over `rekind_above` (procedural pointers and hedges the
+    rules have no pattern for). Trackable or not is decided by the first two alone."""
     score = trackable_score(cats)
     if rule_kind == "procedural":
         return rule_kind  # the rules' housekeeping patterns ("I will write to the noble Lord") are exact
-    if rule_kind in TRACKABLE and score < demote_below:
-        return best_of(cats, [k for k in KINDS if k not in TRACKABLE])
-    if rule_kind not in TRACKABLE and score > promote_above:
+    if rule_kind in TRACKABLE:
+        return best_of(cats, UNTRACKED) if score < demote_below else rule_kind
+    if score > promote_above:
         return best_of(cats, TRACKABLE)
-    return rule_kind
+    best = best_of(cats, UNTRACKED)
+    return best if cats.get(best, 0.0) > rekind_above else rule_kind
 
 
 def sentence_kind(kinds) -> str:
@@ -56,7 +63,7 @@ from spacy.util import minibatch  # noqa: E402
 
 from common.gazetteer import Gazetteer  # noqa: E402
 from extract.spans import make_mention  # noqa: E402
-from extract.subjects import subject_owner  # noqa: E402
+from extract.subjects import MINISTERS_VOICE, subject_owner  # noqa: E402
 from extract.tables import Cues  # noqa: E402
 from extract.triggers import Trigger  # noqa: E402
 
@@ -65,19 +72,20 @@ PACKAGED_MODEL = Path(__file__).with_name("model") / "kinds"
 # Chosen by cross-validation over the dev answers (extract/model/README.md).
 DEMOTE_BELOW = 0.1
 PROMOTE_ABOVE = 0.3
+REKIND_ABOVE = 1.01  # off until cross-validation picks a value
 
 _QUESTION = re.compile(r"^\W*to ask\b", re.IGNORECASE)
 
 
 @Language.factory("kind_model",
                   default_config={"path": str(PACKAGED_MODEL), "demote_below": DEMOTE_BELOW,
-                                  "promote_above": PROMOTE_ABOVE,
+                                  "promote_above": PROMOTE_ABOVE, "rekind_above": REKIND_ABOVE,
                                   "cues": {"@misc": "commitments.default_cues.v1"},
                                   "gazetteer": {"@misc": "commitments.default_gazetteer.v1"}},
                   requires=["doc._.commitments"], assigns=["doc._.commitments"])
 def make_kind_model(nlp: Language, name: str, path: str, demote_below: float, promote_above: float,
-                    cues: Cues, gazetteer: Gazetteer):
-    return KindModel(path, demote_below, promote_above, cues, gazetteer)
+                    rekind_above: float, cues: Cues, gazetteer: Gazetteer):
+    return KindModel(path, demote_below, promote_above, cues, gazetteer, rekind_above)
 
 
 class KindModel:
@@ -85,13 +93,15 @@ class KindModel:
     `combine` gives it, the mentions the rules found re-kinded, dropped (the model's "none")
     or, for a sentence the rules found nothing in, one made from the sentence's main verb."""
 
-    def __init__(self, path: str, demote_below: float, promote_above: float, cues: Cues, gazetteer: Gazetteer):
+    def __init__(self, path: str, demote_below: float, promote_above: float, cues: Cues, gazetteer: Gazetteer,
+                 rekind_above: float = REKIND_ABOVE):
         import spacy
 
         self.classifier = spacy.load(path)
         self.textcat = self.classifier.get_pipe("textcat")
         self.demote_below = demote_below
         self.promote_above = promote_above
+        self.rekind_above = rekind_above
         self.cues = cues
         self.gazetteer = gazetteer
 
@@ -116,7 +126,8 @@ class KindModel:
         meta = doc._.meta or {}
         # Trained on answers and statements: press and evidence text (no speaking body in the
         # metadata), and words no government voice speaks, keep the rules' kinds.
-        if not meta.get("body") or meta.get("government") == 0 or doc._.commitments is None:
+        voiced = meta.get("body") or meta.get("source") in MINISTERS_VOICE
+        if not voiced or meta.get("government") == 0 or doc._.commitments is None:
             return None
         sentences = [s for s in doc.sents if s.text.strip() and not _QUESTION.match(s.text.strip())]
         by_sentence: list[list] = [[] for _ in sentences]
@@ -156,20 +167,20 @@ class KindModel:
         meta = doc._.meta or {}
         dropped, added = set(), []
         for found, sent, rule_kind, cats in sentences:
-            kind = combine(rule_kind, cats, self.demote_below, self.promote_above)
+            kind = combine(rule_kind, cats, self.demote_below, self.promote_above, self.rekind_above)
             if kind == rule_kind:
                 continue
             if kind in TRACKABLE and sent.start_char in (doc._.outside_sentences or ()):
                 continue  # the rules read the deed's subject as outside government; the model sees no subject
-            if kind in TRACKABLE and not found:
-                mention = self.new_mention(doc, sent, meta, kind)
+            if not found:
+                mention = self.new_mention(doc, sent, meta, kind) if kind != "none" else None
                 if mention is not None:
                     added.append(mention)
                 continue
             for mention in found:
                 if kind == "none":
                     dropped.add(id(mention))
-                elif (mention["kind"] in TRACKABLE) != (kind in TRACKABLE):
+                elif mention["kind"] == rule_kind or (mention["kind"] in TRACKABLE) != (kind in TRACKABLE):
                     mention["kind"] = kind
                     if kind in TRACKABLE and not mention["owner"]:
                         mention["owner"] = make_mention(doc, sent, meta, kind, None, None, self.gazetteer)["owner"]

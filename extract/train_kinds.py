@@ -155,12 +155,22 @@ def main(argv: list[str]) -> None:
         report(scored)
 
 
+def rekind_grid(scored: list[dict], lo: float, hi: float) -> list[tuple[float, dict]]:
+    """With the trackable thresholds chosen, the untracked re-kinding threshold by kind accuracy
+    (it leaves trackable or not as it was)."""
+    return [(t, figures((e["gold"], combine(e["rule"], e["cats"], lo, hi, t)) for e in scored))
+            for t in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)]
+
+
 def report(scored: list[dict]) -> None:
     print("rules alone ", figures((e["gold"], e["rule"]) for e in scored))
     print("model alone ", figures((e["gold"], model_alone(e["cats"])) for e in scored))
     best = sorted(grid(scored), key=lambda r: -r[2]["f1"])[:8]
     for lo, hi, f in best:
         print(f"combine demote<{lo} promote>{hi}", f)
+    lo, hi, _ = best[0]
+    for t, f in rekind_grid(scored, lo, hi):
+        print(f"  with demote<{lo} promote>{hi}, re-kind untracked over {t}", f)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,29 @@ def test_combine_keeps_the_rules_kind_unless_the_model_is_confident():
     assert combine("firm", {"firm": 0.05, "hedged": 0.6, "none": 0.35}, 0.1, 0.3) == "hedged"
     assert combine("none", {"firm": 0.25, "conditional": 0.1, "none": 0.65}, 0.1, 0.3) == "firm"
     assert combine("procedural", {"firm": 0.9, "procedural": 0.1}, 0.1, 0.3) == "procedural"
+    # Among untracked kinds, the model's best where it is confident enough; never across trackable.
+    pointer = {"procedural": 0.9, "none": 0.08, "firm": 0.02}
+    assert combine("none", pointer, 0.1, 0.3, rekind_above=0.8) == "procedural"
+    assert combine("none", pointer, 0.1, 0.3, rekind_above=0.95) == "none"
+    assert combine("hedged", {"none": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "none"
+    assert combine("firm", {"procedural": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "firm"
+
+
+def test_the_model_reads_a_ministers_text_with_no_department_and_not_the_press(monkeypatch):
+    from extract.pipeline import load_nlp
+
+    monkeypatch.setenv("COMMITMENTS_KIND_MODEL", str(packaged_kind_model()))
+    nlp = load_nlp()
+    planned = []
+    for meta in ({"body": None, "source": "hansard_written_answer"}, {"body": None, "source": "press"}):
+        doc = nlp.make_doc("We will publish the review in the spring.")
+        doc._.meta = meta
+        for name, component in nlp.pipeline:
+            if name == "kind_model":
+                planned.append(component.plan(doc) is not None)
+                break
+            doc = component(doc)
+    assert planned == [True, False]
 
 
 def test_the_setting_turns_the_model_on_and_off(monkeypatch):
