@@ -124,9 +124,11 @@ class KindModel:
         """(the rules' mentions, sentence, the rules' kind) for each sentence the model reads;
         None for a document it leaves alone."""
         meta = doc._.meta or {}
-        # Trained on answers and statements: press and evidence text (no speaking body in the
-        # metadata), and words no government voice speaks, keep the rules' kinds.
-        voiced = meta.get("body") or meta.get("source") in MINISTERS_VOICE
+        # Trained on answers and statements: press and evidence text, and words no government
+        # voice speaks, keep the rules' kinds. A text of no named source (`extract-text`) is read
+        # as an answer when it names its body.
+        source = meta.get("source")
+        voiced = source in MINISTERS_VOICE or (source is None and meta.get("body"))
         if not voiced or meta.get("government") == 0 or doc._.commitments is None:
             return None
         sentences = [s for s in doc.sents if s.text.strip() and not _QUESTION.match(s.text.strip())]

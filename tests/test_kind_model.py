@@ -55,13 +55,15 @@ def test_combine_keeps_the_rules_kind_unless_the_model_is_confident():
     assert combine("firm", {"procedural": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "firm"
 
 
-def test_the_model_reads_a_ministers_text_with_no_department_and_not_the_press(monkeypatch):
+def test_the_model_reads_ministers_answers_and_statements_only(monkeypatch):
     from extract.pipeline import load_nlp
 
     monkeypatch.setenv("COMMITMENTS_KIND_MODEL", str(packaged_kind_model()))
     nlp = load_nlp()
     planned = []
-    for meta in ({"body": None, "source": "hansard_written_answer"}, {"body": None, "source": "press"}):
+    for meta in ({"body": None, "source": "hansard_written_answer"}, {"body": "Home Office", "source": "written_question"},
+                 {"body": "Home Office"}, {"body": None, "source": "press"},
+                 {"body": "Cabinet Office", "source": "oral_evidence"}):
         doc = nlp.make_doc("We will publish the review in the spring.")
         doc._.meta = meta
         for name, component in nlp.pipeline:
@@ -69,7 +71,7 @@ def test_the_model_reads_a_ministers_text_with_no_department_and_not_the_press(m
                 planned.append(component.plan(doc) is not None)
                 break
             doc = component(doc)
-    assert planned == [True, False]
+    assert planned == [True, True, True, False, False]
 
 
 def test_the_setting_turns_the_model_on_and_off(monkeypatch):
