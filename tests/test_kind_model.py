@@ -51,7 +51,7 @@ def test_combine_keeps_the_rules_kind_unless_the_model_is_confident():
     pointer = {"procedural": 0.9, "none": 0.08, "firm": 0.02}
     assert combine("none", pointer, 0.1, 0.3, rekind_above=0.8) == "procedural"
     assert combine("none", pointer, 0.1, 0.3, rekind_above=0.95) == "none"
-    assert combine("hedged", {"none": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "none"
+    assert combine("hedged", {"none": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "hedged"
     assert combine("firm", {"procedural": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "firm"
     assert combine("ongoing", {"none": 0.85, "firm": 0.15}, 0.1, 0.3, rekind_above=0.8) == "ongoing"
 
