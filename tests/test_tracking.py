@@ -334,3 +334,39 @@ def test_status_and_export_commitments(db_path):
     assert missing.returncode == 1 and "no commitment" in missing.stderr
     assert "overrides.yaml" in run_cli("--help").stdout
     json.dumps(record)  # plain JSON all the way down
+
+
+def test_a_report_is_scored_only_against_commitments_its_owner_could_have_made(monkeypatch):
+    """Every commitment shares "strategy" with the report: scoring them all made linking
+    quadratic (over 300 s at 100,000 mentions). Only the owner's own are scored now."""
+    import random
+
+    import extract.timeline as timeline
+    rng = random.Random(14)
+    subjects = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(4)) for _ in range(60)]
+    owners = [f"Office of Example {n}" for n in range(6)]
+    mentions = [mention(f"q{n}", "2020-01-01", f"publish the {subject} strategy", owner=owners[n % 6])
+                for n, subject in enumerate(subjects)]
+    done = report("r1", "2021-01-01", "delivered", f"publish the {subjects[9]} strategy", owner=owners[3])
+    scored = []
+
+    def counted(commitment, unit, same_deed):
+        scored.append(commitment.id)
+        return original(commitment, unit, same_deed)
+    original = timeline._link_score
+    monkeypatch.setattr(timeline, "_link_score", counted)
+    result = track(mentions, [], [done], {}, [], AS_OF)
+    assert len(result.commitments) == 60
+    delivered = [c for c in result.commitments if c["status"] == "delivered"]
+    assert [c["action"] for c in delivered] == [f"publish the {subjects[9]} strategy"]
+    assert len(scored) <= 2 * 10  # the owner's 10 commitments, once for delivery and once as a step
+
+
+def test_a_report_by_a_successor_department_still_links():
+    dcms, dsit = "Department for Digital, Culture, Media and Sport", "Department for Science, Innovation and Technology"
+    action = "publish the online safety regulator's funding model"
+    mentions = [mention("q1", "2022-05-01", action, owner=dcms)]
+    commitment, _ = only(track(mentions, [], [report("q2", "2023-06-01", "delivered", action, owner=dsit)], {}, [], AS_OF))
+    assert commitment["status"] == "delivered"
+    commitment, _ = only(track(mentions, [], [report("q2", "2023-06-01", "delivered", action, owner=None)], {}, [], AS_OF))
+    assert commitment["status"] == "delivered"
