@@ -224,8 +224,8 @@ def owners_compatible(earlier: str | None, earlier_date: str | None, later: str 
     a, b = cached_canonical_owner(earlier), cached_canonical_owner(later)
     if a == b:
         return True
-    if a is None or b is None:
-        return False
+    if a is None or b is None or b not in _related_owners(a):
+        return False  # most pairs: unrelated departments, told apart without their dates
     if (earlier_date or "") > (later_date or ""):
         a, b, later_date = b, a, earlier_date
     return b in successors(a, later_date)
