@@ -370,3 +370,18 @@ def test_a_report_by_a_successor_department_still_links():
     assert commitment["status"] == "delivered"
     commitment, _ = only(track(mentions, [], [report("q2", "2023-06-01", "delivered", action, owner=None)], {}, [], AS_OF))
     assert commitment["status"] == "delivered"
+
+
+def test_grouping_looks_a_common_word_up_and_never_walks_its_groups():
+    """A word in every object ("strategy") under every group: walking its list for each new
+    mention made grouping quadratic. Groups under two of the words are still found."""
+    from extract.grouping import _sharing
+
+    class NeverWalked(set):
+        def __iter__(self):
+            raise AssertionError("the longest list was walked")
+
+    index = {"strategy": NeverWalked(range(3, 1000)), "alpha": {1, 2}, "beta": {2, 5}}
+    assert _sharing(["alpha", "beta", "strategy"], index, 2) == {2, 5}
+    assert _sharing(["alpha", "strategy"], index, 2) == set()
+    assert _sharing(["alpha"], index, 1) == {1, 2}
