@@ -13,7 +13,8 @@
 import hashlib
 from dataclasses import dataclass
 
-from extract.grouping import Unit, cached_canonical_owner, object_match, owners_compatible, related_owners, similarity, topic_similarity
+from extract.grouping import (Unit, cached_canonical_owner, object_match, owners_compatible, related_owners, similarity,
+                              topic_similarity)
 
 # A report linked automatically must match at least this well; with no owner (a paraphrase
 # in the press) it must match better and name a particular thing.
