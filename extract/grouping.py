@@ -188,15 +188,44 @@ def successors(owner: str, on: str | None) -> set[str]:
     return found
 
 
+# Tracking compares owners millions of times on a big store, over a few hundred names:
+# the gazetteer's regular expressions run once per name.
+cached_canonical_owner = lru_cache(maxsize=4096)(canonical_owner)
+
+
+def related_owners(owner: str | None) -> frozenset:
+    """Every owner that `owner` can ever be compatible with (its successions both ways, at any
+    date): a cheap first filter before owners_compatible, never stricter than it."""
+    return _related_owners(cached_canonical_owner(owner))
+
+
+@lru_cache(maxsize=4096)
+def _related_owners(owner: str | None) -> frozenset:
+    if owner is None:
+        return frozenset({None})
+    neighbours: dict[str, set[str]] = {}
+    for earlier, lines in _successions().items():
+        for later, _ in lines:
+            neighbours.setdefault(earlier, set()).add(later)
+            neighbours.setdefault(later, set()).add(earlier)
+    found, todo = {owner}, [owner]
+    while todo:
+        for other in neighbours.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return frozenset(found)
+
+
 def owners_compatible(earlier: str | None, earlier_date: str | None, later: str | None,
                       later_date: str | None) -> bool:
     """Same owner, or `later` is a successor of `earlier` by the later mention's date.
     A mention with no owner matches only another with none: never merge across owners."""
-    a, b = canonical_owner(earlier), canonical_owner(later)
+    a, b = cached_canonical_owner(earlier), cached_canonical_owner(later)
     if a == b:
         return True
-    if a is None or b is None:
-        return False
+    if a is None or b is None or b not in _related_owners(a):
+        return False  # most pairs: unrelated departments, told apart without their dates
     if (earlier_date or "") > (later_date or ""):
         a, b, later_date = b, a, earlier_date
     return b in successors(a, later_date)
@@ -271,6 +300,18 @@ def _context_overlap(a: Unit, b: Unit) -> float:
     return shared if shared >= MIN_CONTEXT_OVERLAP else 0.0
 
 
+def _sharing(keys: list[str], index: dict[str, set[int]], needed: int) -> set[int]:
+    """The groups found under at least `needed` (1 or 2) of `keys` in `index`. The longest
+    list (a word in every object, "strategy") is only looked up, never walked: a group in it
+    counts when another key found it too. Walking it made grouping quadratic."""
+    lists = sorted((index.get(key, set()) for key in keys), key=len)
+    if needed == 1:
+        return set().union(*lists)
+    *shorter, longest = lists
+    shared = Counter(number for numbers in shorter for number in numbers)
+    return {number for number, count in shared.items() if count >= 2 or number in longest}
+
+
 def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]:
     """Groups of units, earliest first; a unit joins the group holding its most similar
     earlier unit when that similarity reaches `threshold`."""
@@ -283,9 +324,8 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]
     single: dict[str, set[int]] = {}  # groups holding a member whose object is this one word
     for unit in sorted(units, key=lambda u: (u.date or "", u.id)):
         keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
-        shared = Counter(number for key in keys for number in index.get(key, ()))
         needed = 1 if len(keys) == 1 else 2
-        candidates = {number for number, count in shared.items() if count >= needed}
+        candidates = _sharing(keys, index, needed)
         candidates.update(*(single.get(key, ()) for key in keys))
         best, best_score = None, 0.0
         for number in sorted(candidates):

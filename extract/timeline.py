@@ -13,7 +13,8 @@
 import hashlib
 from dataclasses import dataclass
 
-from extract.grouping import Unit, object_match, owners_compatible, similarity, topic_similarity
+from extract.grouping import (Unit, cached_canonical_owner, object_match, owners_compatible, related_owners, similarity,
+                              topic_similarity)
 
 # A report linked automatically must match at least this well; with no owner (a paraphrase
 # in the press) it must match better and name a particular thing.
@@ -86,6 +87,16 @@ def _index(commitments: list[Commitment]) -> dict[str, set[int]]:
     return index
 
 
+def _owner_index(commitments: list[Commitment]) -> dict[str | None, set[int]]:
+    """The commitments each owner (canonical) made or restated."""
+    index: dict[str | None, set[int]] = {}
+    for number, commitment in enumerate(commitments):
+        for unit in commitment.units:
+            for owner in related_owners(unit.owner):
+                index.setdefault(owner, set()).add(number)
+    return index
+
+
 def _link_score(commitment: Commitment, unit: Unit, same_deed: bool) -> float:
     first = commitment.units[0]
     if (unit.date or "") < (first.date or ""):
@@ -113,13 +124,20 @@ def link(commitments: list[Commitment], rows: list[dict], same_deed_for,
     reports on one commitment; `same_deed_for(row)` says whether the deed must match;
     `exclude` names, by row id, a commitment the row may not link to."""
     index = _index(commitments)
+    by_owner = _owner_index(commitments)
     links = []
     for row in rows:
         unit = Unit(row["id"], row.get("owner"), _reported_action(row), row.get("event_date") or row["date"],
                     row.get("context") or "")
         same_deed = same_deed_for(row)
         best, best_score = None, 0.0
-        for number in sorted(_candidates(unit, index) - {(exclude or {}).get(row["id"])}):
+        candidates = _candidates(unit, index)
+        if unit.owner is not None:
+            # An owned report scores 0 against a commitment none of whose owners is compatible
+            # (_link_score compares only compatible members): scoring every commitment that
+            # shares a common word ("strategy") made linking quadratic.
+            candidates &= by_owner.get(cached_canonical_owner(unit.owner), set())
+        for number in sorted(candidates - {(exclude or {}).get(row["id"])}):
             score = _link_score(commitments[number], unit, same_deed)
             if score > best_score:
                 best, best_score = number, score

@@ -334,3 +334,54 @@ def test_status_and_export_commitments(db_path):
     assert missing.returncode == 1 and "no commitment" in missing.stderr
     assert "overrides.yaml" in run_cli("--help").stdout
     json.dumps(record)  # plain JSON all the way down
+
+
+def test_a_report_is_scored_only_against_commitments_its_owner_could_have_made(monkeypatch):
+    """Every commitment shares "strategy" with the report: scoring them all made linking
+    quadratic (over 300 s at 100,000 mentions). Only the owner's own are scored now."""
+    import random
+
+    import extract.timeline as timeline
+    rng = random.Random(14)
+    subjects = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(4)) for _ in range(60)]
+    owners = [f"Office of Example {n}" for n in range(6)]
+    mentions = [mention(f"q{n}", "2020-01-01", f"publish the {subject} strategy", owner=owners[n % 6])
+                for n, subject in enumerate(subjects)]
+    done = report("r1", "2021-01-01", "delivered", f"publish the {subjects[9]} strategy", owner=owners[3])
+    scored = []
+
+    def counted(commitment, unit, same_deed):
+        scored.append(commitment.id)
+        return original(commitment, unit, same_deed)
+    original = timeline._link_score
+    monkeypatch.setattr(timeline, "_link_score", counted)
+    result = track(mentions, [], [done], {}, [], AS_OF)
+    assert len(result.commitments) == 60
+    delivered = [c for c in result.commitments if c["status"] == "delivered"]
+    assert [c["action"] for c in delivered] == [f"publish the {subjects[9]} strategy"]
+    assert len(scored) <= 2 * 10  # the owner's 10 commitments, once for delivery and once as a step
+
+
+def test_a_report_by_a_successor_department_still_links():
+    dcms, dsit = "Department for Digital, Culture, Media and Sport", "Department for Science, Innovation and Technology"
+    action = "publish the online safety regulator's funding model"
+    mentions = [mention("q1", "2022-05-01", action, owner=dcms)]
+    commitment, _ = only(track(mentions, [], [report("q2", "2023-06-01", "delivered", action, owner=dsit)], {}, [], AS_OF))
+    assert commitment["status"] == "delivered"
+    commitment, _ = only(track(mentions, [], [report("q2", "2023-06-01", "delivered", action, owner=None)], {}, [], AS_OF))
+    assert commitment["status"] == "delivered"
+
+
+def test_grouping_looks_a_common_word_up_and_never_walks_its_groups():
+    """A word in every object ("strategy") under every group: walking its list for each new
+    mention made grouping quadratic. Groups under two of the words are still found."""
+    from extract.grouping import _sharing
+
+    class NeverWalked(set):
+        def __iter__(self):
+            raise AssertionError("the longest list was walked")
+
+    index = {"strategy": NeverWalked(range(3, 1000)), "alpha": {1, 2}, "beta": {2, 5}}
+    assert _sharing(["alpha", "beta", "strategy"], index, 2) == {2, 5}
+    assert _sharing(["alpha", "strategy"], index, 2) == set()
+    assert _sharing(["alpha"], index, 1) == {1, 2}
