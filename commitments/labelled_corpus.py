@@ -59,6 +59,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if re.search(r"[A-Za-z]{2}", text[s:e])]
 
 
+def _units(document: dict) -> list[tuple[int, int]]:
+    """The spans of an answer's sentences to label (table rows are not units)."""
+    text = document["text"]
+    return [(s, e) for s, e in split_sentences(text) if not _table_row(text[s:e])]
+
+
+def _sentence_rows(document: dict, spans: list[tuple[int, int]]) -> list[dict]:
+    return [{"doc_id": document["doc_id"], "index": i, "start": s, "end": e, "sentence": document["text"][s:e]}
+            for i, (s, e) in enumerate(spans)]
+
+
 def _table_row(sentence: str) -> bool:
     # A row of a table (cells joined by " | ") holds figures, not sentences.
     return sentence.count(" | ") >= 2
@@ -127,15 +138,13 @@ def build(real: Path, out: Path) -> dict:
         for document in pool:
             if count >= QUOTAS[stratum]:
                 break
-            spans = [(s, e) for s, e in split_sentences(document["text"]) if not _table_row(document["text"][s:e])]
+            spans = _units(document)
             if not spans:
                 continue
             # The split is drawn per answer, before any label exists.
             document = {**document, "stratum": stratum, "split": "test" if rng.random() < TEST_SHARE else "dev"}
             documents.append(document)
-            for index, (start, end) in enumerate(spans):
-                sentences.append({"doc_id": document["doc_id"], "index": index, "start": start, "end": end,
-                                  "sentence": document["text"][start:end]})
+            sentences += _sentence_rows(document, spans)
             count += len(spans)
     out.mkdir(parents=True, exist_ok=True)
     (out / "documents.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents))
@@ -164,9 +173,8 @@ def build_train(real: Path, gold: Path, out: Path) -> dict:
     test = {d["doc_id"] for d in corpus if d["split"] == "test"}
     # Departments answer many questions with the same paragraph: an answer sharing a sentence
     # with a test answer would carry the test split into training.
-    test_sentences = {json.loads(line)["sentence"] for line in (gold / "sentences.jsonl").read_text().splitlines()
-                      if json.loads(line)["doc_id"] in test}
-    test_sentences = {t for t in test_sentences if len(t) >= 40}
+    rows = [json.loads(line) for line in (gold / "sentences.jsonl").read_text().splitlines()]
+    test_sentences = {row["sentence"] for row in rows if row["doc_id"] in test and len(row["sentence"]) >= 40}
     rng = random.Random(SEED + 1)
     documents, sentences = [], []
     for stratum, quota in TRAIN_QUOTA.items():
@@ -176,14 +184,13 @@ def build_train(real: Path, gold: Path, out: Path) -> dict:
         for document in pool:
             if count >= quota:
                 break
-            spans = [(s, e) for s, e in split_sentences(document["text"]) if not _table_row(document["text"][s:e])]
+            spans = _units(document)
             if not spans or len(spans) > 25:  # very long answers would take a chunk alone
                 continue
             if any(document["text"][s:e] in test_sentences for s, e in spans):
                 continue
             documents.append({**document, "stratum": stratum, "split": "train"})
-            sentences += [{"doc_id": document["doc_id"], "index": i, "start": s, "end": e,
-                           "sentence": document["text"][s:e]} for i, (s, e) in enumerate(spans)]
+            sentences += _sentence_rows(document, spans)
             count += len(spans)
     out.mkdir(parents=True, exist_ok=True)
     (out / "documents.jsonl").write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents))

@@ -62,23 +62,24 @@ def pending_documents(db: sqlite_utils.Database, version: str, force: bool = Fal
     pending = _pending(db, version, force)  # decided once: extraction empties the queue as it goes
     params = {"force": int(force), "version": version, "page": page}
     # Keyset pages, the undated first; no coalesce() in the order, so the date index serves it.
-    after_id = ""
+    yield from _pages(db, f"select {_COLUMNS} {pending} and d.date is null and d.id > :after_id order by d.id",
+                      params, lambda row: {"after_id": row["id"]}, {"after_id": ""})
+    yield from _pages(db, f"select {_COLUMNS} {pending} and (d.date, d.id) > (:after_date, :after_id) "
+                          "order by d.date, d.id",
+                      params, lambda row: {"after_date": row["date"], "after_id": row["id"]},
+                      {"after_date": "", "after_id": ""})
+
+
+def _pages(db: sqlite_utils.Database, sql: str, params: dict, next_key: Callable[[dict], dict],
+           first_key: dict) -> Iterator[dict]:
+    """The rows of `sql` (which orders them and compares with the key's parameters), a page at a time."""
+    key = first_key
     while True:
-        rows = list(db.query(f"select {_COLUMNS} {pending} and d.date is null and d.id > :after_id "
-                             "order by d.id limit :page", {**params, "after_id": after_id}))
+        rows = list(db.query(f"{sql} limit :page", {**params, **key}))
         yield from rows
-        if len(rows) < page:
-            break
-        after_id = rows[-1]["id"]
-    after = ("", "")
-    while True:
-        rows = list(db.query(f"select {_COLUMNS} {pending} and (d.date, d.id) > (:after_date, :after_id) "
-                             "order by d.date, d.id limit :page",
-                             {**params, "after_date": after[0], "after_id": after[1]}))
-        yield from rows
-        if len(rows) < page:
+        if len(rows) < params["page"]:
             return
-        after = (rows[-1]["date"], rows[-1]["id"])
+        key = next_key(rows[-1])
 
 
 def mention_id(document_id: str, mention: dict) -> str:
