@@ -61,6 +61,22 @@ class SlowDetails(RecordedApi):
         return super().respond(raw_path)
 
 
+class HeldDetails(SlowDetails):
+    """Details are held until `release()`: a crawl stays under way however slowly another process starts."""
+
+    def __init__(self, records):
+        super().__init__(records, detail_seconds=0)
+        self.released = threading.Event()
+
+    def respond(self, raw_path):
+        if raw_path.startswith(QUESTIONS + "/"):
+            self.released.wait(timeout=120)
+        return super().respond(raw_path)
+
+    def release(self):
+        self.released.set()
+
+
 def crawl_command(api, db_path, job_dir, *extra) -> list[str]:
     return [sys.executable, "-m", "commitments", "--db", str(db_path), "crawl", "written-questions",
             "--api-url", api.url, "--since", "2022-01-01", "--until", "2022-12-31", "--job-dir", str(job_dir),
@@ -209,14 +225,19 @@ def test_two_crawls_and_an_extraction_at_once_on_one_new_file(db_path, tmp_path)
 
 def test_the_same_crawl_twice_at_once_refuses_the_second_naming_the_first(db_path, tmp_path):
     records = [made_up_question(n, long_answer=True) for n in range(30)]
-    with SlowDetails(records, detail_seconds=0.2) as api:
+    with HeldDetails(records) as api:
         command = crawl_command(api, db_path, tmp_path / "job", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         first = start(command)
         deadline = time.monotonic() + 60
         while not any(p.startswith(QUESTIONS + "/") for p in api.requests):  # the first is under way
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        second = run(command)
+        # The first stays under way (its details held) until the second has answered, however
+        # long a loaded machine takes to start the second.
+        try:
+            second = run(command)
+        finally:
+            api.release()
         _out, first_err = first.communicate(timeout=180)
     assert second.returncode == 1 and "Traceback" not in second.stderr
     (line,) = second.stderr.strip().splitlines()
