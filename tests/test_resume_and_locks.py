@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import sqlite_utils
 
 import db
+from db.connection import StoreBusy
 
 from commitments.demo.server import Endpoint, RecordedApi, cut_for_list
 from common.kinds import TRACKED
@@ -340,3 +341,23 @@ def test_two_stores_in_one_folder_crawling_the_same_window_are_two_jobs(tmp_path
     assert first != default_job_dir(str(tmp_path / "b.db"), "written_questions", args)
     assert first == default_job_dir(str(tmp_path / "a.db"), "written_questions", dict(args))
     assert first != default_job_dir(str(tmp_path / "a.db"), "written_statements", args)
+
+
+def test_a_write_sqlite_refuses_at_once_is_not_reported_as_a_long_wait(db_path):
+    # A transaction that read before another writer committed cannot take the write lock
+    # (SQLITE_BUSY_SNAPSHOT): SQLite refuses at once. The error must say so, not claim a
+    # writer held the store for the whole busy timeout.
+    reader, writer = db.open_db(str(db_path)), db.open_db(str(db_path))
+    reader.conn.execute("SAVEPOINT look")  # a deferred transaction: reads first
+    reader.conn.execute("select count(*) from crawl_runs").fetchall()
+    with writer.conn:
+        writer["crawl_runs"].insert({"id": "other", "spider": "x", "started": "2024-01-01", "status": "finished"})
+    started = time.monotonic()
+    try:
+        reader.conn.execute("delete from crawl_runs")
+    except StoreBusy as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("the stale transaction was allowed to write")
+    assert time.monotonic() - started < 5
+    assert "refused to wait" in message and "SQLITE_BUSY_SNAPSHOT" in message and "stayed locked" not in message
