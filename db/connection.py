@@ -11,6 +11,7 @@ no -wal or -shm files beside it); a store of another schema version is named as 
 """
 
 import os
+import random
 import sqlite3
 import time
 from pathlib import Path
@@ -142,8 +143,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(sqlite3.connect(path, timeout=busy_timeout(), factory=WriterConnection))
-        # WAL lets readers read while one process writes; it is switched on outside a transaction.
-        db.enable_wal()
+        _switch_to_wal(db)
         # One transaction: two processes opening a new file at once do not both create its tables.
         with db.conn:
             ensure_db_shape(db)
@@ -152,6 +152,24 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     except (OSError, sqlite3.OperationalError) as exc:  # a read-only file or folder
         raise StoreError(f"cannot write the store at {path}: {exc}") from None
     return db
+
+
+def _switch_to_wal(db: sqlite_utils.Database) -> None:
+    """WAL lets readers read while one process writes; it is switched on outside a transaction.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "locked" at once
+    instead of calling the busy handler: processes opening a new store together (two crawl
+    workers, a crawl and an extraction) failed there. So this waits its turn as the busy
+    timeout would, a little at a time."""
+    deadline = time.monotonic() + busy_timeout()
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.05))
 
 
 def read_db(path: str | Path) -> sqlite_utils.Database:
