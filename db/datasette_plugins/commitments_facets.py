@@ -7,7 +7,7 @@ documents that is seconds a page (bench/README.md). The metadata asks for `bound
 - a page filtered by nothing but equality on columns of a kept tally (documents: source, house and
   body, in document_facet_counts, kept by triggers, db/schema.py) reads the tally;
 - a search matching more than SEARCH_FACET_ROWS rows is not faceted: each facet says so ("skipped")
-  instead of counting every match;
+  instead of counting every match (a search commitments_search.py bounds matches more, by its finding);
 - any other page runs Datasette's own column facet.
 Results say `"type": "column"`: they are that facet's numbers, in its order.
 """
@@ -54,6 +54,11 @@ def is_search(request) -> bool:
     return any(key.startswith("_search") and key != "_searchmode" for key in request.args)
 
 
+def is_bounded_search(request) -> bool:
+    """A search commitments_search.py found to match more than its COUNT_BOUND rows (`_find=`)."""
+    return "_find" in request.args
+
+
 class BoundedColumnFacet(ColumnFacet):
     type = "bounded"
 
@@ -61,10 +66,11 @@ class BoundedColumnFacet(ColumnFacet):
         where = tally_where(self.sql, self.table)
         if where is not None:
             return await self._tallied(where)
-        if is_search(self.request) and await self._rows_over(SEARCH_FACET_ROWS):
+        if is_bounded_search(self.request) or is_search(self.request) and await self._rows_over(SEARCH_FACET_ROWS):
             return [self._result(column, source, False, skipped=SKIPPED.format(SEARCH_FACET_ROWS))
                     for column, source in self._columns()], []
-        return await super().facet_results()
+        results, timed_out = await super().facet_results()
+        return [{**result, "type": "column"} for result in results], timed_out
 
     def _columns(self):
         for source_and_config in self.get_configs():
