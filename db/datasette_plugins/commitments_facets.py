@@ -6,8 +6,9 @@ documents that is seconds a page (bench/README.md). The metadata asks for `bound
 (`facets: [{bounded: source}, ...]`), which give the column facet's numbers for less:
 - a page filtered by nothing but equality on columns of a kept tally (documents: source, house and
   body, in document_facet_counts, kept by triggers, db/schema.py) reads the tally;
-- a search matching more than SEARCH_FACET_ROWS rows is not faceted: each facet says so ("skipped")
-  instead of counting every match (a search commitments_search.py bounds matches more, by its finding);
+- a search's facets are counted together in one pass over its rows, when it matches at most
+  SEARCH_FACET_ROWS; one matching more is not faceted: each facet says so ("skipped") instead of
+  counting every match (as is a search commitments_search.py found to match more than its bound);
 - any other page runs Datasette's own column facet.
 Results say `"type": "column"`: they are that facet's numbers, in its order.
 """
@@ -66,9 +67,10 @@ class BoundedColumnFacet(ColumnFacet):
         where = tally_where(self.sql, self.table)
         if where is not None:
             return await self._tallied(where)
-        if is_bounded_search(self.request) or is_search(self.request) and await self._rows_over(SEARCH_FACET_ROWS):
-            return [self._result(column, source, False, skipped=SKIPPED.format(SEARCH_FACET_ROWS))
-                    for column, source in self._columns()], []
+        if is_bounded_search(self.request):
+            return self._skipped(), []
+        if is_search(self.request):
+            return await self._search_facets()
         results, timed_out = await super().facet_results()
         return [{**result, "type": "column"} for result in results], timed_out
 
@@ -77,14 +79,50 @@ class BoundedColumnFacet(ColumnFacet):
             config = source_and_config["config"]
             yield config.get("column") or config["simple"], source_and_config["source"]
 
-    async def _rows_over(self, limit: int) -> bool:
-        """Whether the page selects more than `limit` rows, finding out from `limit` + 1 of them at most."""
-        sql = f"select count(*) from (select 1 from ({self.sql}) limit {limit + 1})"
+    def _skipped(self) -> list[dict]:
+        return [self._result(column, source, False, skipped=SKIPPED.format(SEARCH_FACET_ROWS))
+                for column, source in self._columns()]
+
+    async def _search_facets(self):
+        """Every facet of a search in one pass over at most SEARCH_FACET_ROWS + 1 of its rows (the column
+        facet reads them all once per facet), or each skipped when there are more."""
+        columns = list(self._columns())
+        if not columns:
+            return [], []
+        facet_size = self.get_facet_size()
+        names = [escape_sqlite(column) for column, _source in columns]
+        per_column = " union all ".join(
+            f"select {i} as facet, {name} as value, sum(n) as count from grouped where {name} is not null "
+            f"group by {name}" for i, name in enumerate(names))
+        # Each facet's values ranked as the column facet orders them (count desc, value), its first
+        # facet_size + 1 kept; facet -1 is how many rows were read.
+        sql = f"""with grouped as materialized (
+                select {', '.join(names)}, count(*) as n
+                from (select * from ({self.sql}) limit {SEARCH_FACET_ROWS + 1}) group by {', '.join(names)})
+            select -1 as facet, null as value, coalesce(sum(n), 0) as count, 0 as rank from grouped
+            union all
+            select * from (select facet, value, count, row_number() over (partition by facet order by count desc, value)
+                           as rank from ({per_column})) where rank <= {facet_size + 1}
+            order by facet, rank"""
         try:
-            counted = (await self.ds.execute(self.database, sql, self.params)).rows[0][0]
+            rows = (await self.ds.execute(
+                self.database, sql, self.params, truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms") * len(columns))).rows
         except QueryInterrupted:
-            return True
-        return counted > limit
+            return [], [column for column, _source in columns]
+        if rows[0]["count"] > SEARCH_FACET_ROWS:
+            return self._skipped(), []
+        results = []
+        for i, (column, source) in enumerate(columns):
+            values = [row for row in rows if row["facet"] == i]
+            results.append(await self._filled(self._result(column, source, len(values) > facet_size),
+                                              column, values[:facet_size]))
+        return results, []
+
+    async def _filled(self, result: dict, column: str, rows) -> dict:
+        expanded = await self.ds.expand_foreign_keys(self.database, self.table, column, [row["value"] for row in rows])
+        result["results"].extend(self._value(column, row, expanded) for row in rows)
+        return result
 
     async def _tallied(self, where: str):
         tally, count_column, _columns = TALLIES[self.table]
@@ -102,11 +140,8 @@ class BoundedColumnFacet(ColumnFacet):
             except QueryInterrupted:
                 timed_out.append(column)
                 continue
-            results.append(self._result(column, source, len(rows) > facet_size))
-            values = results[-1]["results"]
-            expanded = await self.ds.expand_foreign_keys(self.database, self.table, column,
-                                                         [row["value"] for row in rows[:facet_size]])
-            values.extend(self._value(column, row, expanded) for row in rows[:facet_size])
+            results.append(await self._filled(self._result(column, source, len(rows) > facet_size), column,
+                                              rows[:facet_size]))
         return results, timed_out
 
     def _result(self, column, source, truncated, skipped=None) -> dict:

@@ -8,16 +8,21 @@ matches more than COUNT_BOUND rows is served instead as:
 - not counted: the page says "more than 10,000 rows" (its description, in HTML and JSON) and asks
   Datasette for no count (`_nocount`, given the value NOT_COUNTED so that a later, smaller search
   through the same form is counted again); its facets say they were skipped (commitments_facets.py);
-- and, when the matches are a large share of the table (WALK_SHARE) and the page is in the table's
-  own order, the page's rows are found by walking the date index newest first and asking the
-  full-text index about each row, which stops after a page instead of fetching every match.
+- and, when the page is in the table's own order (newest first), its rows are found by walking the
+  date index newest first until a page of matches is found, instead of fetching and sorting every
+  match. Each row met is checked against the list of matches, made once (WALK_SHARE of the table or
+  more matches: the walk meets a page of them within 100 / WALK_SHARE rows); when the matches are so
+  many that making that list costs more than the walk (PROBE_FACTOR), each row met is looked up in
+  the full-text index instead (about 100 us each on 1,000,000 documents, so only for the commonest words).
+  The next pages are found as Datasette finds them (every match sorted), counted and faceted no more.
 The rows are the same rows in the same order; only the work differs. Such a search is carried in the
 address as `_find=` (Datasette leaves `_search=` to its own search, which cannot be bounded), so
 that the next-page and facet links keep it; `_search=` in the same address replaces it.
 """
 
-from urllib.parse import parse_qsl, urlencode
+import math
 import re
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
@@ -27,9 +32,12 @@ from datasette.utils import escape_sqlite
 # walk; None: fetching every match is cheap enough there (100,000 mentions: 60 ms).
 SEARCHES = {"documents": "date", "mentions": None}
 COUNT_BOUND = 10_000
-# Walked when at least this share of the table matches: then a page of 100 is found within about
-# 2,000 index steps (each asks the full-text index about one row, 60-140 us on 1,000,000 documents).
-WALK_SHARE = 0.05
+# Walked when at least this share of the table matches (at most 10,000 index steps a page of 100).
+WALK_SHARE = 0.01
+# Matches looked up one by one when there are at least sqrt(PROBE_FACTOR * rows in the table) of them
+# (141,000 of 1,000,000): making the list costs about 0.4 us a match, a look-up about 100 us, and the
+# walk meets 100 * rows / matches rows: bench/README.md.
+PROBE_FACTOR = 20_000
 NOT_COUNTED = "more-than-10000"
 FIND = "_find"
 PAGE = re.compile(r"^/([^/]+)/([^/.]+)(\.json)?$")
@@ -73,19 +81,22 @@ async def _rewritten(datasette, scope: dict) -> dict:
     if not fts:
         return _with_args(scope, plain)
     sort_column = SEARCHES[table]
-    walk_from = COUNT_BOUND + 1
-    if sort_column:
-        size = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).rows[0][0] or 0
-        walk_from = max(walk_from, int(size * WALK_SHARE))
-    matches = await _matches(db, fts, searches[0], walk_from)
+    size = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).rows[0][0] or 0
+    probe_from = max(COUNT_BOUND + 1, math.isqrt(PROBE_FACTOR * size))
+    matches = await _matches(db, fts, searches[0], probe_from)
     if matches <= COUNT_BOUND:
         return _with_args(scope, plain)
     own_order = dict(args).get("_sort_desc", sort_column) == sort_column and "_sort" not in keys
+    walk = None
+    # Not for a next page: Datasette's cursor (`date < ? or date is null or ...`) makes SQLite gather every
+    # older row before testing any, which walking cannot beat; the page is then found as Datasette finds it.
+    if sort_column and own_order and "_next" not in keys and matches >= size * WALK_SHARE:
+        walk = "probe" if matches >= probe_from else "list"
     found = [(FIND if key == "_search" else key, value) for key, value in ours]
     if "_nocount" not in keys:
         found.append(("_nocount", NOT_COUNTED))
     scope = _with_args(scope, found)
-    scope[SCOPE_KEY] = {"fts": fts, "walk": bool(sort_column and own_order and matches >= walk_from)}
+    scope[SCOPE_KEY] = {"fts": fts, "walk": walk}
     return scope
 
 
@@ -115,12 +126,15 @@ def filters_from_request(request, database, table, datasette):
         if not fts:
             return None
         fts, table_sql = escape_sqlite(fts), escape_sqlite(table)
-        if found.get("walk"):
-            # Not usable as a look-up by rowid, so SQLite walks the sort's index and stops after a page.
-            clause = (f"exists (select 1 from {fts} where {fts} match escape_fts(:find) "
-                      f"and {fts}.rowid = {table_sql}.rowid)")
+        matches = f"select rowid from {fts} where {fts} match escape_fts(:find)"
+        # Neither a correlated exists nor `+rowid` (an expression, not the column) can look rows up by
+        # rowid, so SQLite walks the sort's index and stops after a page.
+        if found.get("walk") == "probe":
+            clause = f"exists ({matches} and {fts}.rowid = {table_sql}.rowid)"
+        elif found.get("walk") == "list":
+            clause = f"+rowid in ({matches})"
         else:  # Datasette's own search
-            clause = f"rowid in (select rowid from {fts} where {fts} match escape_fts(:find))"
+            clause = f"rowid in ({matches})"
         described = f'search matches "{search}" (more than {COUNT_BOUND:,} rows: not counted)'
         return FilterArguments([clause], {"find": search}, [described],
                                {"search": search, "supports_search": True})
