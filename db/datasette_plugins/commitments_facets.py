@@ -94,11 +94,12 @@ class BoundedColumnFacet(ColumnFacet):
         per_column = " union all ".join(
             f"select {i} as facet, {name} as value, sum(n) as count from grouped where {name} is not null "
             f"group by {name}" for i, name in enumerate(names))
-        # Each facet's values ranked as the column facet orders them (count desc, value), its first
-        # facet_size + 1 kept; facet -1 is how many rows were read.
+        # Only the faceted columns are read (not each row's text). Each facet's values ranked as the column
+        # facet orders them (count desc, value), its first facet_size + 1 kept; facet -1: the rows read.
         sql = f"""with grouped as materialized (
                 select {', '.join(names)}, count(*) as n
-                from (select * from ({self.sql}) limit {SEARCH_FACET_ROWS + 1}) group by {', '.join(names)})
+                from (select {', '.join(names)} from ({self.sql}) limit {SEARCH_FACET_ROWS + 1})
+                group by {', '.join(names)})
             select -1 as facet, null as value, coalesce(sum(n), 0) as count, 0 as rank from grouped
             union all
             select * from (select facet, value, count, row_number() over (partition by facet order by count desc, value)

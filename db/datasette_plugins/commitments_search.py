@@ -28,16 +28,18 @@ from datasette import hookimpl
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 
-# table -> the column its pages are sorted by (descending) and that an index leads with, for the
-# walk; None: fetching every match is cheap enough there (100,000 mentions: 60 ms).
-SEARCHES = {"documents": "date", "mentions": None}
+# table -> the column its pages are sorted by (descending, its metadata's sort_desc) and that an index
+# has to itself (db/schema.py INDEXES), for the walk.
+SEARCHES = {"documents": "date", "mentions": "date"}
 COUNT_BOUND = 10_000
 # Walked when at least this share of the table matches (at most 10,000 index steps a page of 100).
 WALK_SHARE = 0.01
-# Matches looked up one by one when there are at least sqrt(PROBE_FACTOR * rows in the table) of them
-# (141,000 of 1,000,000): making the list costs about 0.4 us a match, a look-up about 100 us, and the
-# walk meets 100 * rows / matches rows: bench/README.md.
+# Rows looked up one by one when the share that matches is at least sqrt(PROBE_FACTOR / rows in the
+# table) (14 % of 1,000,000): making the list costs about 0.4 us a match, a look-up about 100 us, and
+# the walk meets 100 / share rows (bench/README.md). The share is measured among the SAMPLE newest
+# rows, which the walk meets first (a few milliseconds; counting every match of a common word took 13).
 PROBE_FACTOR = 20_000
+SAMPLE = 20_000
 NOT_COUNTED = "more-than-10000"
 FIND = "_find"
 PAGE = re.compile(r"^/([^/]+)/([^/.]+)(\.json)?$")
@@ -48,11 +50,13 @@ def _is_filter(key: str) -> bool:
     return not key.startswith("_") or "__" in key
 
 
-async def _matches(db, fts: str, search: str, limit: int) -> int:
-    """How many rows the full-text index matches, counted up to `limit` (its posting list only)."""
+async def _matches(db, fts: str, search: str, limit: int, above: int = 0) -> int:
+    """How many rows above rowid `above` the full-text index matches, counted up to `limit` (from its
+    posting lists alone)."""
     fts = escape_sqlite(fts)
-    sql = f"select count(*) from (select rowid from {fts} where {fts} match escape_fts(:search) limit {limit})"
-    return (await db.execute(sql, {"search": search})).rows[0][0]
+    sql = (f"select count(*) from (select rowid from {fts} where {fts} match escape_fts(:search) "
+           f"and rowid > :above limit {limit})")
+    return (await db.execute(sql, {"search": search, "above": above})).rows[0][0]
 
 
 async def _rewritten(datasette, scope: dict) -> dict:
@@ -80,18 +84,21 @@ async def _rewritten(datasette, scope: dict) -> dict:
         fts = None
     if not fts:
         return _with_args(scope, plain)
-    sort_column = SEARCHES[table]
-    size = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).rows[0][0] or 0
-    probe_from = max(COUNT_BOUND + 1, math.isqrt(PROBE_FACTOR * size))
-    matches = await _matches(db, fts, searches[0], probe_from)
-    if matches <= COUNT_BOUND:
+    if await _matches(db, fts, searches[0], COUNT_BOUND + 1) <= COUNT_BOUND:
         return _with_args(scope, plain)
+    sort_column = SEARCHES[table]
     own_order = dict(args).get("_sort_desc", sort_column) == sort_column and "_sort" not in keys
     walk = None
     # Not for a next page: Datasette's cursor (`date < ? or date is null or ...`) makes SQLite gather every
     # older row before testing any, which walking cannot beat; the page is then found as Datasette finds it.
-    if sort_column and own_order and "_next" not in keys and matches >= size * WALK_SHARE:
-        walk = "probe" if matches >= probe_from else "list"
+    if sort_column and own_order and "_next" not in keys:
+        size = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).rows[0][0] or 0
+        sample = min(SAMPLE, size)
+        share = await _matches(db, fts, searches[0], sample, above=size - sample) / max(sample, 1)
+        if share >= math.sqrt(PROBE_FACTOR / max(size, 1)):
+            walk = "probe"
+        elif share >= WALK_SHARE:
+            walk = "list"
     found = [(FIND if key == "_search" else key, value) for key, value in ours]
     if "_nocount" not in keys:
         found.append(("_nocount", NOT_COUNTED))
