@@ -15,16 +15,19 @@ matches more than COUNT_BOUND rows is served instead as:
   many that making that list costs more than the walk (PROBE_FACTOR), each row met is looked up in
   the full-text index instead (about 100 us each on 1,000,000 documents, so only for the commonest words).
   The next pages are found as Datasette finds them (every match sorted), counted and faceted no more.
-The rows are the same rows in the same order; only the work differs. Such a search is carried in the
+The rows are the same rows in the same order (rows of one date excepted: Datasette's first page gives
+them in no particular order either); only the work differs. Such a search is carried in the
 address as `_find=` (Datasette leaves `_search=` to its own search, which cannot be bounded), so
 that the next-page and facet links keep it; `_search=` in the same address replaces it.
 """
 
 import math
 import re
+import sqlite3
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 
@@ -36,11 +39,11 @@ COUNT_BOUND = 10_000
 WALK_SHARE = 0.01
 # Rows looked up one by one when the share that matches is at least sqrt(PROBE_FACTOR / rows in the
 # table) (14 % of 1,000,000): making the list costs about 0.4 us a match, a look-up about 100 us, and
-# the walk meets 100 / share rows (bench/README.md). The share is measured among the SAMPLE newest
-# rows, which the walk meets first (a few milliseconds; counting every match of a common word took 13).
+# the walk meets 100 / share rows (bench/README.md). The share is sampled among the SAMPLE rows written
+# last (a few milliseconds; counting every match of a common word took 13); it only changes the speed.
 PROBE_FACTOR = 20_000
 SAMPLE = 20_000
-NOT_COUNTED = "more-than-10000"
+NOT_COUNTED = f"more-than-{COUNT_BOUND}"
 FIND = "_find"
 PAGE = re.compile(r"^/([^/]+)/([^/.]+)(\.json)?$")
 SCOPE_KEY = "commitments.search"
@@ -80,12 +83,16 @@ async def _rewritten(datasette, scope: dict) -> dict:
     try:
         db = datasette.get_database(route=match.group(1))
         fts = await db.fts_table(table) if eligible else None
-    except KeyError:
-        fts = None
-    if not fts:
+        if not fts or await _matches(db, fts, searches[0], COUNT_BOUND + 1) <= COUNT_BOUND:
+            return _with_args(scope, plain)
+        return await _found(scope, args, ours, table, db, fts, searches[0])
+    except (KeyError, QueryInterrupted, sqlite3.Error):  # Datasette's own search answers, as it would
         return _with_args(scope, plain)
-    if await _matches(db, fts, searches[0], COUNT_BOUND + 1) <= COUNT_BOUND:
-        return _with_args(scope, plain)
+
+
+async def _found(scope: dict, args, ours, table: str, db, fts: str, search: str) -> dict:
+    """The search's address carried as _find=, uncounted, and how its first page is walked."""
+    keys = [key for key, _ in args]
     sort_column = SEARCHES[table]
     own_order = dict(args).get("_sort_desc", sort_column) == sort_column and "_sort" not in keys
     walk = None
@@ -94,7 +101,7 @@ async def _rewritten(datasette, scope: dict) -> dict:
     if sort_column and own_order and "_next" not in keys:
         size = (await db.execute(f"select max(rowid) from {escape_sqlite(table)}")).rows[0][0] or 0
         sample = min(SAMPLE, size)
-        share = await _matches(db, fts, searches[0], sample, above=size - sample) / max(sample, 1)
+        share = await _matches(db, fts, search, sample, above=size - sample) / max(sample, 1)
         if share >= math.sqrt(PROBE_FACTOR / max(size, 1)):
             walk = "probe"
         elif share >= WALK_SHARE:
