@@ -3,8 +3,8 @@
 
 Datasette's search (`?_search=`) selects `rowid in (the full-text matches)`, sorts every match by
 date for one page of rows, and counts every match: on 1,000,000 documents a word in most of them is
-seconds a page (bench/README.md). For the tables of SEARCHES, a search alone (no other filter) that
-matches more than COUNT_BOUND rows is served instead as:
+seconds a page (bench/README.md). For the tables of SEARCHES, a search alone (no other filter, no
+`_extra=count`) that matches more than COUNT_BOUND rows is served instead as:
 - not counted: the page says "more than 10,000 rows" (its description, in HTML and JSON) and asks
   Datasette for no count (`_nocount`, given the value NOT_COUNTED so that a later, smaller search
   through the same form is counted again); its facets say they were skipped (commitments_facets.py);
@@ -76,7 +76,10 @@ async def _rewritten(datasette, scope: dict) -> dict:
         return scope
     ours = [(key, value) for key, value in args if not (key == "_nocount" and value == NOT_COUNTED)]
     plain = [("_search" if key == FIND else key, value) for key, value in ours]
-    eligible = (len(searches) == 1 and searches[0].strip() and not any(_is_filter(key) for key in keys)
+    # `_extra=count` asks for the count (Datasette 1.0's way; datasette-search-all's /-/search asks so, and
+    # reads a missing count as no results): such a search is Datasette's own, counted.
+    eligible = (len(searches) == 1 and searches[0].strip() and ("_extra", "count") not in args
+                and not any(_is_filter(key) for key in keys)
                 and not any(key.startswith("_search_") or key == "_where" for key in keys)
                 and dict(args).get("_searchmode", "escaped") == "escaped")
     table = match.group(2)
