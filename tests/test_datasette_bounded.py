@@ -5,6 +5,7 @@ counted, and its rows come newest first exactly as Datasette's own search gives 
 A store of 25,000 varied documents (nulls among house and body, one document in 500 without a date)
 is served for real with `commitments serve` and asked over HTTP."""
 
+import contextlib
 import datetime
 import random
 import subprocess
@@ -56,18 +57,24 @@ def store(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def documents(store):
+@contextlib.contextmanager
+def served(path):
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(store), "serve", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(path), "serve", "--port", str(port)],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_json(f"{base}/-/versions.json", process)
-        yield f"{base}/store/documents"
+        yield f"{base}/{path.stem}/documents"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def documents(store):
+    with served(store) as url:
+        yield url
 
 
 def page(url: str, **params) -> dict:
@@ -92,6 +99,27 @@ def test_the_documents_facets_give_datasettes_column_facet_numbers(documents, fi
         assert ours["results"] == datasettes["results"], (column, filters)
         assert (ours["type"], ours["truncated"]) == (datasettes["type"], datasettes["truncated"])
     assert any(value["count"] for value in facets["source"]["results"]) or filters == {"source": "no such source"}
+
+
+def test_the_page_reads_the_tally_when_only_its_columns_filter(store, tmp_path):
+    """A tally made wrong on purpose shows through exactly where the tally is read."""
+    forged = tmp_path / "forged.db"
+    forged.write_bytes(store.read_bytes())
+    database = db.open_db(forged)
+    with database.conn:
+        database.conn.execute("""update document_facet_counts set documents = documents + 1000
+            where source = 'article' and house = 'Lords' and body = 'Home Office'""")
+    database.close()
+    with served(forged) as url:
+        def article_count(**filters):
+            results = page(url, _size=1, **filters)["facet_results"]["source"]["results"]
+            return next(value["count"] for value in results if value["value"] == "article")
+        true = {filters: sum(1 for i in range(DOCUMENTS) if _document(i)["source"] == "article" and all(
+            _document(i)[key] == value for key, value in filters)) for filters in ((), (("house", "Lords"),))}
+        assert article_count() == true[()] + 1000
+        assert article_count(house="Lords") == true[(("house", "Lords"),)] + 1000
+        assert article_count(house__notnull="1") == sum(  # not the tally's filter: counted from the rows
+            1 for i in range(DOCUMENTS) if _document(i)["source"] == "article" and _document(i)["house"] is not None)
 
 
 def test_the_tally_follows_every_write(store, tmp_path):
