@@ -103,7 +103,9 @@ def _busy(exc: sqlite3.OperationalError, path: str, waited: float) -> sqlite3.Op
     writer really waited, so such a refusal is not mistaken for a writer holding the lock."""
     if "locked" not in str(exc) or isinstance(exc, StoreBusy):
         return exc
-    others = ", ".join(_processes_with_open(path)) or "unknown (no /proc to look in)"
+    others = ", ".join(_processes_with_open(path)) or (
+        "none but this one (another connection of this process)" if Path("/proc/self").exists()
+        else "unknown (no /proc to look in)")
     if waited < busy_timeout() * 0.9:
         return StoreBusy(f"{path} was locked by another writer and SQLite refused to wait "
                          f"({getattr(exc, 'sqlite_errorname', exc)}, after {waited:.1f} s of the {busy_timeout():g} s "

@@ -361,3 +361,5 @@ def test_a_write_sqlite_refuses_at_once_is_not_reported_as_a_long_wait(db_path):
         raise AssertionError("the stale transaction was allowed to write")
     assert time.monotonic() - started < 5
     assert "refused to wait" in message and "SQLITE_BUSY_SNAPSHOT" in message and "stayed locked" not in message
+    # The other writer is a connection of this same process: it is named as such, not as unknown.
+    assert "none but this one" in message
