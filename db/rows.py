@@ -120,7 +120,8 @@ def upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str = "id", onc
     known = None if state is None else state.known.get((table, key))
     # (Compared before conversion: a value sqlite-utils would convert, a list or a date,
     # is never the same as the text or number stored, so such a row is written.)
-    if once and known is not None and all(_same(known.get(name, _ABSENT), value) for name, value in row.items()):
+    if once and known is not None and known.keys() >= row.keys() and all(
+            map(_same, map(known.__getitem__, row), row.values())):
         return
     names = tuple(row)
     values = [value if value is None or type(value) in _AS_THEY_ARE else jsonify_if_needed(value)
@@ -129,19 +130,16 @@ def upsert(db: sqlite_utils.Database, table: str, row: dict, pk: str = "id", onc
         db.conn.execute(_upsert_sql(table, names, pk), values)
         return
     # After this upsert the row's given columns hold these values (its others are unknown
-    # unless already known).
-    if known is None:
-        state.known[(table, key)] = dict(zip(names, values))
-    else:
+    # unless already known). Only rows that `once` may compare against need remembering.
+    if known is not None:
         known.update(zip(names, values))
+    elif once:
+        state.known[(table, key)] = dict(zip(names, values))
     if defer:
         state.pending.setdefault(table, []).append((names, pk, values))
     else:
         flush(db, table)  # an earlier deferred row of the table is written first
         db.conn.execute(_upsert_sql(table, names, pk), values)
-
-
-_ABSENT = object()
 
 
 def _same(stored, value) -> bool:
