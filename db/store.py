@@ -47,7 +47,7 @@ def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str
                 # The batch's members read in one statement: most are stored already, as they are.
                 rows.prefetch(db, "members", _members_named(records))
                 for record in records:
-                    if not isinstance(record, dict) or record.get("record_type") not in _PARLIAMENT:
+                    if not isinstance(record, dict) or record.get("record_type") not in _LEAVES_DEFERRED_ALONE:
                         rows.flush(db)  # other savers may read what the batch wrote so far
                     _save_one(db, record)
             return {"stored": len(records), "rejected": 0}
@@ -225,6 +225,9 @@ def _parliament_record(db, record: dict, spec: ParliamentRecord) -> None:
 
 
 _PARLIAMENT = {"written_question": WRITTEN_QUESTION, "written_statement": WRITTEN_STATEMENT}
+# Savers that read the tables with deferred rows only through `rows` (which writes them first)
+# and write them only through `rows`: the others run after the batch's deferred rows are written.
+_LEAVES_DEFERRED_ALONE = {*_PARLIAMENT, "rejection"}
 
 
 def _members_named(records: list) -> set:

@@ -219,3 +219,21 @@ def test_a_record_refused_at_the_end_of_a_batch_leaves_its_neighbours_stored(tmp
         assert db.save_records(database, records) == {"stored": 4, "rejected": 1}
     assert database["written_questions"].count == 4 and database["documents"].count == 4
     assert [r["record_id"] for r in database["rejections"].rows] == ["not a number"]
+
+
+def test_rejections_and_other_records_in_a_batch_keep_the_rows_as_one_at_a_time(tmp_path):
+    # A press article (its own saver, which writes documents itself) and rejections between the
+    # questions: the deferred rows are written before a saver that may read them runs.
+    batched, replayed = db.open_db(tmp_path / "batched.db"), db.open_db(tmp_path / "replayed.db")
+    records = pipeline_records(api_values(6))
+    article = {"record_type": "article", "url": "https://news.example/a", "title": "A title",
+               "text": "The government will publish a strategy.", "outlet": "News", "published": "2021-01-02",
+               "content_hash": "0" * 64, "relevant": True}
+    rejection = {"record_type": "rejection", "source": "written_question", "url": "http://api.example/q/1",
+                 "record_id": "1", "reason": "not a record", "excerpt": "{}"}
+    mixed = [records[0], rejection, records[1], article, {**records[0], "answer_html": "<p>Later.</p>"}, records[2]]
+    refused = {"record_type": "written_question", "id": 1, "answering_body_id": "x", "answering_body": "X"}
+    assert db.save_records(batched, mixed) == {"stored": 6, "rejected": 0}
+    assert db.save_records(replayed, mixed + [refused]) == {"stored": 6, "rejected": 1}
+    assert every_row(batched) == every_row(replayed)
+    assert batched["documents"].get(f"written_question:{records[0]['id']}")["text"] == "Later."
