@@ -237,3 +237,14 @@ def test_rejections_and_other_records_in_a_batch_keep_the_rows_as_one_at_a_time(
     assert db.save_records(replayed, mixed + [refused]) == {"stored": 6, "rejected": 1}
     assert every_row(batched) == every_row(replayed)
     assert batched["documents"].get(f"written_question:{records[0]['id']}")["text"] == "Later."
+
+
+def test_a_rejection_between_questions_does_not_cut_their_multi_row_writes_short(tmp_path):
+    database = db.open_db(tmp_path / "store.db")
+    records = pipeline_records(api_values(10))
+    rejection = {"record_type": "rejection", "source": "written_question", "url": "http://api.example/q/1",
+                 "record_id": "1", "reason": "not a record", "excerpt": "{}"}
+    with database.conn:
+        seen = statements_while(database, lambda: db.save_records(database, records[:5] + [rejection] + records[5:]))
+    assert len([s for s in seen if s.startswith('INSERT INTO "written_questions"')]) == 1
+    assert database["written_questions"].count == 10 and database["rejections"].count == 1
