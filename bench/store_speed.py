@@ -126,7 +126,8 @@ def measure(count: int = 5000, repeats: int = 3) -> dict:
             runs.append({"rows": total, "project_s": round(project, 3), "reference_s": round(reference, 3),
                          "project_rows_per_s": round(total / project), "reference_rows_per_s": round(total / reference),
                          "ratio": round(reference / project, 3), "project_cpu_s": round(project_cpu, 3),
-                         "reference_cpu_s": round(reference_cpu, 3), "cpu_ratio": round(reference_cpu / project_cpu, 3)})
+                         "reference_cpu_s": round(reference_cpu, 3),
+                         "cpu_ratio": round(reference_cpu / project_cpu, 3)})
     return {"measure": "store", "records": count, "batch_size": BATCH_SIZE, "checkout": str(CHECKOUT),
             "rows_per_table": {t: len(r) for t, r in rows.items()}, "runs": runs,
             "ratio": sorted(r["ratio"] for r in runs)[len(runs) // 2],

@@ -128,7 +128,8 @@ def varied_batches() -> list[list[dict]]:
     second[6] = {**second[6], "is_withdrawn": True}
     second[7] = {**second[7], "answering_body": "Department for Renamed Things"}
     statement = json.loads((FIXTURES / "written_statements" / "list.json").read_text())["results"][0]["value"]
-    return [first, second[:4] + [again, cut] + second[4:] + [renamed, named_again, asdict(parse_statement(statement))], first]
+    middle = second[:4] + [again, cut] + second[4:] + [renamed, named_again, asdict(parse_statement(statement))]
+    return [first, middle, first]
 
 
 def every_row(database) -> dict[str, list]:
@@ -142,7 +143,8 @@ def every_row(database) -> dict[str, list]:
         out[name] = database.execute(f'select rowid, * from "{name}" order by rowid').fetchall() \
             if not name.endswith("_fts_config") else database.execute(f'select * from "{name}"').fetchall()
     for name in [n for n in database.table_names() if n.endswith("_fts")]:
-        database.execute(f'create virtual table if not exists temp."vocab_{name}" using fts5vocab(main, "{name}", instance)')
+        database.execute(f'create virtual table if not exists temp."vocab_{name}" '
+                         f'using fts5vocab(main, "{name}", instance)')
         out[f"vocab {name}"] = database.execute(f'select * from temp."vocab_{name}" order by 1, 2, 3, 4').fetchall()
     return out
 
