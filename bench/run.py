@@ -98,7 +98,7 @@ def table(report: dict) -> str:
                 f"| store {r['records']:,} written questions ({runs[0]['rows']:,} rows), {len(runs)} runs "
                 f"| {_each(runs, 'project_rows_per_s')} rows/s "
                 f"| `insert_all`: {_each(runs, 'reference_rows_per_s')} rows/s "
-                f"| {_each(runs, 'ratio')} (median {r['ratio']}) | >= {GOALS['store']} |")
+                f"| {_each(runs, 'ratio')} (median {r['ratio']}; CPU time {r['cpu_ratio']}) | >= {GOALS['store']} |")
         elif r["measure"] == "extraction":
             lines.append(
                 f"| extraction, {r['processes']} process(es), batch {r['batch_size']}, {r['words']:,} words "

@@ -1,15 +1,18 @@
 """Rows per second through `db.save_records` against sqlite-utils `insert_all` of the same rows.
 
-    .venv/bin/python bench/store_speed.py [--records 5000] [--repeats 3]
+    .venv/bin/python bench/store_speed.py [--records 5000] [--repeats 3] [--project CHECKOUT]
 
 Records: generated written questions in the API's shape (members expanded, answers in
 HTML), parsed by the spider's own `parse_question` and handed to the store in batches as
 the pipeline hands them. Reference: the rows the store ended up holding (questions,
 documents, members, bodies), written with `insert_all` into a fresh store of the same
-shape, in the same run.
+shape, in the same run. Wall clock and CPU time (the process's, of the timed parts) of each;
+`--project` measures another checkout's store and parser (the records and the reference
+are this one's), for a before/after in one run.
 """
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -18,8 +21,12 @@ from dataclasses import fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# --project is read before the imports below: `db` and the parser come from that checkout.
+CHECKOUT = (Path(sys.argv[sys.argv.index("--project") + 1]).resolve()
+            if __name__ == "__main__" and "--project" in sys.argv[:-1] else ROOT)
+for path in dict.fromkeys((ROOT, CHECKOUT)):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 import db  # noqa: E402
 from spiders.written_questions import parse_question  # noqa: E402
@@ -75,15 +82,16 @@ def pipeline_records(values: list[dict]) -> list[dict]:
     return [{f.name: getattr(item, f.name) for f in fields(item)} for item in items]
 
 
-def time_project(path: Path, records: list[dict]) -> float:
+def time_project(path: Path, records: list[dict]) -> tuple[float, float]:
+    """Seconds of wall clock and of CPU time storing the records."""
     store = db.open_db(path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(records), BATCH_SIZE):
         with store.conn:  # as the pipeline's flush does
             counts = db.save_records(store, records[i:i + BATCH_SIZE])
         if counts["rejected"]:
             raise SystemExit(f"the store rejected {counts['rejected']} generated records")
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     store.close()
     return elapsed
 
@@ -95,12 +103,12 @@ def stored_rows(path: Path) -> dict[str, list[dict]]:
     return rows
 
 
-def time_reference(path: Path, rows: dict[str, list[dict]]) -> float:
+def time_reference(path: Path, rows: dict[str, list[dict]]) -> tuple[float, float]:
     store = db.open_db(path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for table in TABLES:
         store[table].insert_all(rows[table], batch_size=BATCH_SIZE)
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start, time.process_time() - cpu
     store.close()
     return elapsed
 
@@ -111,27 +119,32 @@ def measure(count: int = 5000, repeats: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         for repeat in range(repeats):
             project_path, reference_path = Path(tmp, f"project{repeat}.db"), Path(tmp, f"reference{repeat}.db")
-            project = time_project(project_path, records)
+            project, project_cpu = time_project(project_path, records)
             rows = stored_rows(project_path)
-            reference = time_reference(reference_path, rows)
+            reference, reference_cpu = time_reference(reference_path, rows)
             total = sum(len(r) for r in rows.values())
             runs.append({"rows": total, "project_s": round(project, 3), "reference_s": round(reference, 3),
                          "project_rows_per_s": round(total / project), "reference_rows_per_s": round(total / reference),
-                         "ratio": round(reference / project, 3)})
-    return {"measure": "store", "records": count, "batch_size": BATCH_SIZE,
+                         "ratio": round(reference / project, 3), "project_cpu_s": round(project_cpu, 3),
+                         "reference_cpu_s": round(reference_cpu, 3),
+                         "cpu_ratio": round(reference_cpu / project_cpu, 3)})
+    return {"measure": "store", "records": count, "batch_size": BATCH_SIZE, "checkout": str(CHECKOUT),
             "rows_per_table": {t: len(r) for t, r in rows.items()}, "runs": runs,
-            "ratio": sorted(r["ratio"] for r in runs)[len(runs) // 2]}
+            "ratio": sorted(r["ratio"] for r in runs)[len(runs) // 2],
+            "cpu_ratio": sorted(r["cpu_ratio"] for r in runs)[len(runs) // 2]}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--project", type=Path, default=ROOT, help="the checkout whose store is measured")
     args = parser.parse_args()
     result = measure(args.records, args.repeats)
+    print(f"checkout {CHECKOUT}, load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     for run in result["runs"]:
         print(run)
-    print(f"store ratio (median of {args.repeats}): {result['ratio']}")
+    print(f"store ratio (median of {args.repeats}): wall {result['ratio']}, CPU {result['cpu_ratio']}")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,9 @@ JSON_COLUMNS = ("grouped_questions", "attachments", "linked_statements", "raw", 
                 "name_history", "relevance", "aliases", "questions", "organisations")
 
 
-def save_document(db, *, source: str, source_id, text: str, part=None, **fields) -> None:
+def save_document(db, *, source: str, source_id, text: str, part=None, defer: bool = False, **fields) -> None:
     """One `documents` row per text-bearing record (or `part` of one: a transcript turn,
-    a response section); its hash decides re-extraction."""
+    a response section); its hash decides re-extraction. `defer`: see `rows.upsert`."""
     row = {
         "id": f"{source}:{source_id}" + (f":{part}" if part is not None else ""),
         "source": source,
@@ -36,7 +36,7 @@ def save_document(db, *, source: str, source_id, text: str, part=None, **fields)
     row["content_hash"] = content_hash(
         text, date=row.get("date"), body=row.get("body"), person=row.get("person"), government=row["government"]
     )
-    rows.upsert(db, "documents", row)
+    rows.upsert(db, "documents", row, defer=defer)
 
 
 def encode_json(row: dict) -> None:

@@ -43,8 +43,12 @@ def save_records(db: sqlite_utils.Database, records: Iterable[dict]) -> dict[str
         # own savepoint, so a refused record leaves none of its rows behind and the
         # records around it are stored.
         try:
-            with db.atomic(), rows.remembering(db):
+            with db.atomic(), rows.batch(db):
+                # The batch's members read in one statement: most are stored already, as they are.
+                rows.prefetch(db, "members", _members_named(records))
                 for record in records:
+                    if not isinstance(record, dict) or record.get("record_type") not in _LEAVES_DEFERRED_ALONE:
+                        rows.flush(db)  # other savers may read what the batch wrote so far
                     _save_one(db, record)
             return {"stored": len(records), "rejected": 0}
         except STORE_ERRORS:
@@ -124,7 +128,7 @@ def save_member(db, member: dict | None) -> int | None:
             "member_from": member.get("memberFrom"),
             "thumbnail_url": member.get("thumbnailUrl"),
         },
-        once=True,  # many records of a batch name the same member
+        once=True,  # many records of a batch name the same member, mostly one already stored
     )
     return member["id"]
 
@@ -194,7 +198,8 @@ def _parliament_record(db, record: dict, spec: ParliamentRecord) -> None:
         for column in (spec.text, spec.cut_flag):
             row.pop(column)
     encode_json(row)
-    rows.upsert(db, spec.table, row)
+    # Deferred: in a batch, the rows of a table go to the file a few statements at a time.
+    rows.upsert(db, spec.table, row, defer=True)
     # What the table now holds for the text: the kept full text, or what was just written
     # (no read-back needed).
     stored = kept or row
@@ -215,7 +220,26 @@ def _parliament_record(db, record: dict, spec: ParliamentRecord) -> None:
         person_id=row[spec.members[spec.member]],
         text=text,
         text_truncated=stored[spec.cut_flag],
+        defer=True,
     )
+
+
+_PARLIAMENT = {"written_question": WRITTEN_QUESTION, "written_statement": WRITTEN_STATEMENT}
+# Savers that read the tables with deferred rows only through `rows` (which writes them first)
+# and write them only through `rows`: the others run after the batch's deferred rows are written.
+_LEAVES_DEFERRED_ALONE = {*_PARLIAMENT, "rejection"}
+
+
+def _members_named(records: list) -> set:
+    """The ids of the members the batch's Parliament records name."""
+    ids = set()
+    for record in records:
+        spec = _PARLIAMENT.get(record.get("record_type")) if isinstance(record, dict) else None
+        for field in spec.members if spec else ():
+            member = record.get(field)
+            if isinstance(member, dict):
+                ids.add(member.get("id"))
+    return ids
 
 
 _SAVERS = {
