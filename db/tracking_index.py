@@ -142,6 +142,13 @@ class TrackingStore:
         return set(self._column(f"select commitment_id from unit_stems where stem = ? and alone = 1{clause}",
                                 [stem, *named]))
 
+    def sharing_any(self, stems, keys) -> set[str]:
+        found, stems = set(), list(stems)
+        for chunk in _chunks(keys):
+            found.update(self._column(f"select distinct commitment_id from unit_stems where stem in ({_marks(stems)}) "
+                                      f"and commitment_id in ({_marks(chunk)})", stems + chunk))
+        return found
+
     def generic(self, owners) -> set[str]:
         clause, named = _owner_clause("owner", owners)
         return set(self._column(f"select distinct commitment_id from tracking_units where generic = 1{clause}", named))

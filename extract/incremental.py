@@ -149,6 +149,9 @@ class _Overlay:
     def generic(self, owners):
         return self.stored.generic(owners) | self.memory.generic(owners)
 
+    def sharing_any(self, stems, keys):
+        return self.stored.sharing_any(stems, keys) | self.memory.sharing_any(stems, keys)
+
 
 def _sharing(keys: list[str], size, having, holds, needed: int) -> set:
     """grouping._sharing over look-up functions: the longest list is never walked."""
@@ -218,15 +221,18 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
     members = store.group_members(candidate_groups)
     previous = {mention_key(row): group_id for row, group_id in members}
     rows_by_id = {row["id"]: row for row, _ in members} | {m["id"]: m for m in new_mentions}
-    groups = group([_unit(row) for row, _ in members] + new_units)
+    # The candidate groups as grouping made them (their members in date order, the groups in
+    # the order they were made), and the new mentions placed after them: every new mention
+    # comes after every grouped one, so no earlier decision changes.
+    earlier: dict[str, list[Unit]] = {}
+    for row, group_id in sorted(members, key=lambda item: (item[0]["date"] or "", item[0]["id"])):
+        earlier.setdefault(group_id, []).append(_unit(row))
+    groups = group(new_units, earlier=list(earlier.values()))
     ids, redirects = assign_ids(groups, previous, store.group_id_taken)
     new_ids = {u.id for u in new_units}
     was = {row["id"]: group_id for row, group_id in members}
-    # The candidate groups come back as they were (grouping is greedy in date order and they
-    # are whole): a safety net, never expected to fail.
-    kept = [{was[u.id] for u in units if u.id not in new_ids} for units in groups]
-    if redirects or any(old - {g} for old, g in zip(kept, ids)) or sum(map(bool, kept)) != len(set(was.values())):
-        return "regrouping the candidate groups changed them"
+    if redirects or list(earlier) != ids[:len(earlier)]:
+        return "the candidate groups did not keep their ids"  # a safety net: the memory disagrees
     unlinked = {o.fields["mention"] for o in overrides if o.action == "unlink"}
     if new_ids & unlinked:
         return "a new mention is one the overrides file unlinks"

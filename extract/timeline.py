@@ -86,6 +86,7 @@ class MemoryLinkIndex:
         self.by_stem: dict[str, dict[str | None, set]] = {}
         self.alone_by: dict[str, dict[str | None, set]] = {}
         self.generic_by: dict[str | None, set] = {}
+        self.any_owner: dict[str, set] = {}
         if entries is None:
             entries = ((number, c.units) for number, c in enumerate(commitments))
         for number, units in entries:
@@ -93,6 +94,7 @@ class MemoryLinkIndex:
                 owner = cached_canonical_owner(unit.owner)
                 for stem in unit.deed.object:
                     self.by_stem.setdefault(stem, {}).setdefault(owner, set()).add(number)
+                    self.any_owner.setdefault(stem, set()).add(number)
                 if len(unit.deed.object) == 1:
                     self.alone_by.setdefault(next(iter(unit.deed.object)), {}).setdefault(owner, set()).add(number)
                 if unit.deed.generic:
@@ -113,8 +115,14 @@ class MemoryLinkIndex:
         return self._union(self.by_stem.get(stem, {}), owners)
 
     def holds(self, stem: str, owners, key) -> bool:
+        if owners is None:
+            return key in self.any_owner.get(stem, ())
         by_owner = self.by_stem.get(stem, {})
-        return any(key in numbers for owner, numbers in by_owner.items() if owners is None or owner in owners)
+        return any(key in by_owner.get(owner, ()) for owner in owners)
+
+    def sharing_any(self, stems, keys) -> set:
+        """Those of `keys` a member of which (by any owner) has one of `stems`."""
+        return {key for key in keys if any(key in self.any_owner.get(stem, ()) for stem in stems)}
 
     def alone(self, stem: str, owners) -> set:
         return self._union(self.alone_by.get(stem, {}), owners)
@@ -153,7 +161,7 @@ def link_candidates(unit: Unit, index) -> set:
     if len(particular) == 1:
         found |= index.having(next(iter(particular)), owners)
     if unit.owner is not None and not particular:
-        found |= {key for key in index.generic(owners) if any(index.holds(stem, None, key) for stem in stems)}
+        found |= index.sharing_any(stems, index.generic(owners))
     return found
 
 
