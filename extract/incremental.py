@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from common.gazetteer import canonical_owner
 from extract.commitment_ids import assign_ids
-from extract.grouping import GENERIC_STEMS, VAGUE_DEEDS, Unit, group, related_owners
+from extract.grouping import GENERIC_STEMS, VAGUE_DEEDS, Unit, cached_canonical_owner, group, related_owners
 from extract.overrides import Override
 from extract.timeline import (Commitment, MemoryLinkIndex, _report_event, _event, best_link, link_candidates,
                               mention_events, report_unit)
@@ -56,7 +55,7 @@ def index_rows(units: list[tuple[Unit, str, str]]) -> tuple[list[dict], list[dic
     """tracking_units and unit_stems rows of grouped units: (unit, group, commitment)."""
     unit_rows, stem_rows = [], []
     for unit, group_id, commitment_id in units:
-        owner = canonical_owner(unit.owner)
+        owner = cached_canonical_owner(unit.owner)
         unit_rows.append({"mention_id": unit.id, "group_id": group_id, "commitment_id": commitment_id,
                           "owner": owner, "generic": int(unit.deed.generic)})
         keys = _keys(unit)
@@ -74,7 +73,7 @@ def row_index(rows: list[dict], item: str) -> list[dict]:
         unit = report_unit(row)
         particular = unit.deed.object - GENERIC_STEMS
         for stem in unit.deed.object:
-            found.append({"stem": stem, "row_id": row["id"], "item": item, "owner": canonical_owner(unit.owner),
+            found.append({"stem": stem, "row_id": row["id"], "item": item, "owner": cached_canonical_owner(unit.owner),
                           "words": len(unit.deed.object),
                           "particular": next(iter(particular)) if len(particular) == 1 else None,
                           "generic": int(unit.deed.generic)})
