@@ -224,24 +224,38 @@ class TrackingStore:
             found.update(rows)
         return found
 
-    def every_commitment(self) -> Iterable[tuple[dict, list[dict]]]:
-        """Every commitment with its events in order, streamed (a new as-of date re-derives each status)."""
-        events = self.db.query("select * from commitment_events order by commitment_id, sequence")
-        pending = next(events, None)
-        for row in self.db.query("select * from commitments order by id"):
-            own = []
-            while pending is not None and pending["commitment_id"] < row["id"]:
-                pending = next(events, None)
-            while pending is not None and pending["commitment_id"] == row["id"]:
-                own.append(dict(pending))
-                pending = next(events, None)
-            yield dict(row), own
+    def status_may_change(self, before: str, after: str, unclear_days: int) -> set[str]:
+        """Commitments whose derived status (or its explanation) may differ as of `after` from
+        as of `before` (ISO dates; extract/status.py): an event dated between the two, a
+        deadline passed between them, a last event crossing `unclear_days` before, or unclear
+        now (its explanation counts the years)."""
+        from datetime import date, timedelta
+
+        low, high = sorted((before, after))
+        crossing = [(date.fromisoformat(d) - timedelta(days=unclear_days + k)).isoformat()
+                    for d, k in ((low, 1), (high, -1))]
+        return set(self._column(
+            "select commitment_id from commitment_events where date > ? and date <= ? "
+            "union select commitment_id from commitment_events where deadline >= ? and deadline < ? "
+            "union select commitment_id from commitment_events where date >= ? and date <= ? "
+            "union select id from commitments where status = 'unclear'",
+            [low, high, low, high, *crossing]))
+
+
+KEYS = {"commitments": ["id"], "commitment_events": ["id"], "commitment_ids": ["mention_key"],
+        "tracking_units": ["mention_id"], "unit_stems": ["stem", "mention_id"], "row_stems": ["stem", "row_id"],
+        "tracking_order": ["commitment_id"], "tracking_state": ["key"]}
 
 
 def _replace(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Insert or update `rows` in place. Not `insert or replace`: its delete fires no delete
+    trigger, and a full-text index kept by triggers (commitments_fts) would keep stale words."""
     if rows:
-        columns = list(rows[0])
-        db.conn.executemany(f"insert or replace into [{table}] ({', '.join(columns)}) values ({_marks(columns)})",
+        columns, keys = list(rows[0]), KEYS[table]
+        updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in keys)
+        db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({_marks(columns)}) "
+                            f"on conflict ({', '.join(keys)}) do "
+                            + (f"update set {updates}" if updates else "nothing"),
                             [[r[c] for c in columns] for r in rows])
 
 
@@ -261,12 +275,12 @@ def save_index(db: sqlite_utils.Database, units: list[dict], stems: list[dict], 
 
 
 def save_increment(db: sqlite_utils.Database, commitments: list[dict], events: dict[str, list[dict]],
-                   assignment: dict[str, str], memory: dict[str, str]) -> int:
+                   assignment: dict[str, str], memory: dict[str, str], checked: str) -> int:
     """Write what an incremental run changed (within the caller's transaction): the rows of the
     commitments it touched, all their events (`events` by commitment), the commitment of each
-    new mention and its key's memory. Returns the number of commitment and event rows written
-    or deleted."""
-    touched = 0
+    new mention and its key's memory, and every commitment's as-of date (`checked`). Returns
+    the number of commitment and event rows written or deleted."""
+    touched = db.execute("update commitments set checked = ? where checked is not ?", [checked, checked]).rowcount
     for commitment_id, timeline in events.items():
         stored = {r["id"]: r for r in db.query("select * from commitment_events where commitment_id = ?",
                                                [commitment_id])}
@@ -276,15 +290,22 @@ def save_increment(db: sqlite_utils.Database, commitments: list[dict], events: d
         changed = [e for key, e in wanted.items() if stored.get(key) != e]
         _replace(db, "commitment_events", changed)
         touched += len(stale) + len(changed)
-    changed_rows = []
-    for row in commitments:
-        stored = db.execute("select * from commitments where id = ?", [row["id"]])
-        columns = [c[0] for c in stored.description]
-        found = stored.fetchone()
-        if found is None or dict(zip(columns, found)) != row:
-            changed_rows.append(row)
+    changed_rows, status_rows = [], []
+    for chunk in _chunks(commitments):
+        stored = {r["id"]: r for r in db.query(f"select * from commitments where id in ({_marks(chunk)})",
+                                                [r["id"] for r in chunk])}
+        for row in chunk:
+            old = stored.get(row["id"])
+            if old is None or any(old[c] != row[c] for c in ("title", "action", "owner", "person")):
+                changed_rows.append(row)
+            elif old != row:
+                status_rows.append(row)  # what its events say changed, not its words: no re-indexing
     _replace(db, "commitments", changed_rows)
-    touched += len(changed_rows)
+    if status_rows:
+        columns = [c for c in status_rows[0] if c not in ("id", "title", "action", "owner", "person")]
+        db.conn.executemany(f"update commitments set {', '.join(f'[{c}] = ?' for c in columns)} where id = ?",
+                            [[r[c] for c in columns] + [r["id"]] for r in status_rows])
+    touched += len(changed_rows) + len(status_rows)
     db.conn.executemany("update mentions set commitment_id = ? where id = ?",
                         [(c, m) for m, c in assignment.items()])
     _replace(db, "commitment_ids", [{"mention_key": k, "commitment_id": v} for k, v in memory.items()])

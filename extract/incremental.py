@@ -33,6 +33,7 @@ from pathlib import Path
 from extract.commitment_ids import assign_ids
 from extract.grouping import GENERIC_STEMS, VAGUE_DEEDS, Unit, cached_canonical_owner, group, related_owners
 from extract.overrides import Override
+from extract.status import UNCLEAR_AFTER_DAYS
 from extract.timeline import (Commitment, MemoryLinkIndex, _report_event, _event, best_link, link_candidates,
                               mention_events, report_unit)
 from extract.track import Review, _commitment_row, _unit, group_rank, mention_key, refreshed_row, sequenced, sort_key
@@ -308,13 +309,12 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
             rows.append(refreshed_row(row, timeline, as_of))
         events[commitment_id] = timeline
 
-    if state.get("as_of") != as_of.isoformat():
-        done = {r["id"] for r in rows}
-        for row, timeline in store.every_commitment():
-            if row["id"] not in done:
-                refreshed = refreshed_row(row, timeline, as_of)
-                if refreshed != row:
-                    rows.append(refreshed)
+    if state.get("as_of") and state["as_of"] != as_of.isoformat():
+        # A new as-of date: every row's `checked` moves (save_increment), and the statuses
+        # that may read differently on the new date are derived again from their stored events.
+        may_change = store.status_may_change(state["as_of"], as_of.isoformat(), UNCLEAR_AFTER_DAYS)
+        for row, timeline in store.stored_commitments(may_change - touched).values():
+            rows.append(refreshed_row(row, timeline, as_of))
 
     grouped = [(u, g, g) for g, units in dirty.items() for u in units if u.id in new_ids]
     unit_rows, stem_rows = index_rows(grouped)

@@ -91,7 +91,7 @@ def run_tracking(database: sqlite_utils.Database, overrides: Path | None = None,
         else:
             with database.atomic():
                 changed = db.save_increment(database, increment.commitments, increment.events,
-                                            increment.assignment, increment.memory)
+                                            increment.assignment, increment.memory, as_of.isoformat())
                 index = increment.index
                 db.save_index(database, index["units"], index["stems"], index["row_stems"], index["order"],
                               {**state, "last_unit": index["last_unit"]}, last_change, whole=False)
