@@ -9,8 +9,10 @@ mention in 20, is tracked once (full). Then `--new` documents dated after all of
 with their mentions, reports and negatives, and tracking runs again: incrementally, and, on a
 copy of the same store, in full (`--full`). Both runs' rows are compared in full (the
 commitments, their events, each mention's commitment, the id memory, the redirects).
-`--project` times another checkout's `run_tracking` on the same stores (before/after): it
-has no incremental run, so its time is the full one.
+`incremental_next_day_s` is the same incremental run with the as-of date a day later, as a
+daily run has it (every `checked` moves, some statuses are derived again). `--project` makes
+and tracks the same stores with another checkout's code (before/after): its run after the
+new documents is what that checkout does then.
 """
 
 import argparse
@@ -150,14 +152,14 @@ def build(path: Path, mentions: int, seed: int = 14) -> Generator:
     return generator
 
 
-def timed_tracking(path: Path, project: Path | None = None, full: bool = False) -> dict:
+def timed_tracking(path: Path, project: Path | None = None, full: bool = False, as_of: date = AS_OF) -> dict:
     """run_tracking on the store at `path`, in a subprocess of `project`'s code (default ours)."""
     code = (f"import json, sys, time; sys.path.insert(0, {str(project or ROOT)!r}); import db; "
             "from datetime import date; from extract.runner import run_tracking; import inspect; "
             f"database = db.open_db({str(path)!r}); "
             "kw = {'full': True} if " + str(full) + " and 'full' in inspect.signature(run_tracking).parameters else {}; "
             "start = time.perf_counter(); "
-            f"counts = run_tracking(database, None, date.fromisoformat({AS_OF.isoformat()!r}), **kw); "
+            f"counts = run_tracking(database, None, date.fromisoformat({as_of.isoformat()!r}), **kw); "
             "counts['seconds'] = round(time.perf_counter() - start, 3); print(json.dumps(counts))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(project or ROOT), env={**os.environ, "PYTHONPATH": str(project or ROOT)})
@@ -202,11 +204,14 @@ def measure(sizes, new: int, work: Path, project: Path | None = None) -> list[di
         add(database, daily)
         database.close()
         copy_store(base, work / f"track-{size}-full.db")
+        copy_store(base, work / f"track-{size}-next-day.db")
+        next_day = timed_tracking(work / f"track-{size}-next-day.db", as_of=AS_OF + timedelta(days=1))
         incremental = timed_tracking(base)
         full = timed_tracking(work / f"track-{size}-full.db", full=True)
         same = dump(db.open_db(base)) == dump(db.open_db(work / f"track-{size}-full.db"))
         row = {"mentions": size, "first_run_s": first["seconds"], "new_documents": new,
                "incremental_s": incremental["seconds"], "incremental": incremental,
+               "incremental_next_day_s": next_day["seconds"],
                "full_s": full["seconds"], "identical_rows": same}
         if project is not None:
             row["other_checkout"] = other_checkout(project, size, new, work / f"track-{size}-other.db")

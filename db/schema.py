@@ -317,6 +317,8 @@ INDEXES = [
     ("unit_stems", ["stem", "owner", "commitment_id"]),
     ("unit_stems", ["stem", "commitment_id"]),
     ("unit_stems", ["mention_id"]),
+    ("unit_stems", ["stem", "alone", "owner"]),
+    ("unit_stems", ["stem", "single"]),
     ("row_stems", ["row_id"]),
     ("row_stems", ["particular"]),
     ("row_stems", ["stem", "generic", "owner"]),

@@ -102,6 +102,13 @@ class TrackingStore:
     def groups_single(self, key: str) -> set[str]:
         return set(self._column("select group_id from unit_stems where stem = ? and single = 1", [key]))
 
+    def groups_single_by(self, key: str, owners) -> set[str]:
+        """Groups with a member whose one key is `key`, and a member by one of `owners`."""
+        clause, named = _owner_clause("t.owner", owners)
+        return set(self._column("select distinct s.group_id from unit_stems s where s.stem = ? and s.single = 1 "
+                                "and exists (select 1 from tracking_units t where t.group_id = s.group_id"
+                                f"{clause})", [key, *named]))
+
     def groups_by(self, group_ids: Iterable[str], owners) -> set[str]:
         """Those of `group_ids` with a member by one of `owners` (canonical)."""
         found = set()
@@ -142,11 +149,31 @@ class TrackingStore:
         return set(self._column(f"select commitment_id from unit_stems where stem = ? and alone = 1{clause}",
                                 [stem, *named]))
 
+    def generic_sharing(self, stems, owners) -> set[str]:
+        """Commitments with an all-generic member by one of `owners`, a member of which (by any
+        owner) has one of `stems`."""
+        stems = list(stems)
+        clause, named = _owner_clause("t.owner", owners)
+        return set(self._column(
+            f"select distinct t.commitment_id from tracking_units t where t.generic = 1{clause} and exists "
+            f"(select 1 from unit_stems s where s.commitment_id = t.commitment_id and s.stem in ({_marks(stems)}))",
+            [*named, *stems]))
+
     def sharing_any(self, stems, keys) -> set[str]:
+        """Those of `keys` a member of which (by any owner) has one of `stems`."""
         found, stems = set(), list(stems)
         for chunk in _chunks(keys):
             found.update(self._column(f"select distinct commitment_id from unit_stems where stem in ({_marks(stems)}) "
                                       f"and commitment_id in ({_marks(chunk)})", stems + chunk))
+        return found
+
+    def generic_among(self, keys, owners) -> set[str]:
+        """Those of `keys` with an all-generic member by one of `owners`."""
+        found = set()
+        clause, named = _owner_clause("owner", owners)
+        for chunk in _chunks(keys):
+            found.update(self._column(f"select distinct commitment_id from tracking_units where generic = 1 and "
+                                      f"commitment_id in ({_marks(chunk)}){clause}", chunk + named))
         return found
 
     def generic(self, owners) -> set[str]:

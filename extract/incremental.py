@@ -146,11 +146,12 @@ class _Overlay:
     def alone(self, stem, owners):
         return self.stored.alone(stem, owners) | self.memory.alone(stem, owners)
 
-    def generic(self, owners):
-        return self.stored.generic(owners) | self.memory.generic(owners)
-
-    def sharing_any(self, stems, keys):
-        return self.stored.sharing_any(stems, keys) | self.memory.sharing_any(stems, keys)
+    def generic_sharing(self, stems, owners):
+        # a stored commitment's new member may be the one sharing the word, or the generic one
+        found = self.stored.generic_sharing(stems, owners) | self.memory.generic_sharing(stems, owners)
+        found |= self.stored.generic_among(self.memory.sharing_any(stems, self.memory.keys()), owners)
+        found |= self.stored.sharing_any(stems, self.memory.generic(owners))
+        return found
 
 
 def _sharing(keys: list[str], size, having, holds, needed: int) -> set:
@@ -170,10 +171,12 @@ def _group_candidates(store, unit: Unit) -> set[str]:
     if unit.deed.verb in VAGUE_DEEDS:
         return set()  # scores 0 against every group
     keys = _keys(unit)
+    owners = related_owners(unit.owner)
     found = _sharing(keys, store.group_size, store.groups_having, store.group_holds, 1 if len(keys) == 1 else 2)
+    found = store.groups_by(found, owners) if found else set()
     for key in keys:
-        found |= store.groups_single(key)
-    return store.groups_by(found, related_owners(unit.owner)) if found else set()
+        found |= store.groups_single_by(key, owners)
+    return found
 
 
 def _rows_touched_by(store, unit: Unit, stems_of_commitment: set[str]) -> set[str]:

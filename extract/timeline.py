@@ -124,6 +124,13 @@ class MemoryLinkIndex:
         """Those of `keys` a member of which (by any owner) has one of `stems`."""
         return {key for key in keys if any(key in self.any_owner.get(stem, ()) for stem in stems)}
 
+    def generic_sharing(self, stems, owners) -> set:
+        """Those with an all-generic member by one of `owners` and a member with one of `stems`."""
+        return self.sharing_any(stems, self.generic(owners))
+
+    def keys(self) -> set:
+        return set().union(*self.any_owner.values()) | set().union(*self.generic_by.values())
+
     def alone(self, stem: str, owners) -> set:
         return self._union(self.alone_by.get(stem, {}), owners)
 
@@ -161,7 +168,7 @@ def link_candidates(unit: Unit, index) -> set:
     if len(particular) == 1:
         found |= index.having(next(iter(particular)), owners)
     if unit.owner is not None and not particular:
-        found |= index.sharing_any(stems, index.generic(owners))
+        found |= index.generic_sharing(stems, owners)
     return found
 
 
