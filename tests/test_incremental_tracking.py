@@ -141,3 +141,29 @@ def test_full_text_is_re_indexed_on_its_own_columns_only_and_stays_whole(store, 
     database["mentions"].update(mention, {"action": "publish the zyxwvut plan"})
     assert [r["rowid"] for r in database.query("select rowid from mentions_fts where mentions_fts match 'zyxwvut'")]
     database.execute("insert into mentions_fts(mentions_fts, rank) values ('integrity-check', 1)")
+
+
+def test_reviewed_merges_splits_unlinks_and_statuses_stay_right_as_new_documents_arrive(store, tmp_path):
+    """New reports may link to a merged, split or reviewed commitment, new mentions may group
+    beside them: the incremental rows are still the full run's."""
+    path, database, generator = store
+    big = [r["commitment_id"] for r in database.query(
+        "select commitment_id, count(*) n from mentions where commitment_id is not null "
+        "group by commitment_id having n >= 3 order by n desc, commitment_id limit 3")]
+    a, b, c = big
+    members = [r["id"] for r in database.query("select id from mentions where commitment_id = ? order by id", [c])]
+    review = "  reason: checked\n  reviewer: A. Reviewer\n  date: 2025-01-01\n"
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text(
+        f"- action: merge\n  into: {a}\n  commitments: [{b}]\n{review}"
+        f"- action: split\n  commitment: {c}\n  mentions: [{members[-1]}]\n{review}"
+        f"- action: unlink\n  commitment: {c}\n  mention: {members[0]}\n{review}"
+        f"- action: status\n  commitment: {a}\n  status: delivered\n  status_date: 2024-01-01\n{review}")
+    assert run_tracking(database, overrides, AS_OF)["mode"] == "full"
+    modes = []
+    for day in range(3):
+        add(database, generator.documents(40, date(2025, 1, 2) + timedelta(days=day), 1))
+        modes.append(run_tracking(database, overrides, AS_OF)["mode"])
+        assert dump(database) == full_copy(path, tmp_path, overrides=overrides)
+    assert "incremental" in modes
+    assert database["commitments"].get(a)["status"] == "delivered"
