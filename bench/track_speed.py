@@ -22,7 +22,6 @@ import random
 import shutil
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 

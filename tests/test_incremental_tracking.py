@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 import db
-from bench.track_speed import Generator, add, build, copy_store, dump
+from bench.track_speed import add, build, copy_store, dump
 from extract.runner import run_tracking
 
 AS_OF = date(2026, 6, 1)
