@@ -97,12 +97,13 @@ class Server:
 
 def _facets(body: bytes) -> int | None:
     """How many facets the page showed: a facet that ran past facet_time_limit_ms is left out of
-    the page (a query past sql_time_limit_ms makes the whole page an error instead)."""
+    the page (a query past sql_time_limit_ms makes the whole page an error instead), and one a big
+    search did not count says "skipped" (db/datasette_plugins/commitments_facets.py)."""
     try:
         facets = json.loads(body).get("facet_results")  # absent from a stored query's page
     except (ValueError, AttributeError):
         return None
-    return None if facets is None else len(facets)
+    return None if facets is None else sum("skipped" not in facet for facet in facets.values())
 
 
 async def _get(client, path: str) -> tuple[float, int, int | None]:

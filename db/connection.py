@@ -11,7 +11,9 @@ no -wal or -shm files beside it); a store of another schema version is named as 
 """
 
 import os
+import random
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -76,10 +78,11 @@ class WriterConnection(sqlite3.Connection):
         # this runs for every statement, and upper-casing a long INSERT costs.)
         if isinstance(sql, str) and len(sql) < 64 and sql.strip().rstrip(";").upper() == "BEGIN":
             sql = "BEGIN IMMEDIATE"
+        started = time.monotonic()
         try:
             return super().execute(sql, *args)
         except sqlite3.OperationalError as exc:
-            raise _busy(exc, self.path) from exc
+            raise _busy(exc, self.path, time.monotonic() - started) from exc
 
     def __enter__(self):
         if self.nesting == 0 and not self.in_transaction:
@@ -92,11 +95,21 @@ class WriterConnection(sqlite3.Connection):
         return super().__exit__(*exc_info) if self.nesting == 0 else False
 
 
-def _busy(exc: sqlite3.OperationalError, path: str) -> sqlite3.OperationalError:
-    """A "database is locked" error as a StoreBusy that names who has the file open."""
+def _busy(exc: sqlite3.OperationalError, path: str, waited: float) -> sqlite3.OperationalError:
+    """A "database is locked" error as a StoreBusy that names who has the file open.
+
+    SQLite answers "locked" without waiting in a few cases (a read transaction that wants
+    to write after another writer committed is one): the message says how long this
+    writer really waited, so such a refusal is not mistaken for a writer holding the lock."""
     if "locked" not in str(exc) or isinstance(exc, StoreBusy):
         return exc
-    others = ", ".join(_processes_with_open(path)) or "unknown (no /proc to look in)"
+    others = ", ".join(_processes_with_open(path)) or (
+        "none but this one (another connection of this process)" if Path("/proc/self").exists()
+        else "unknown (no /proc to look in)")
+    if waited < busy_timeout() * 0.9:
+        return StoreBusy(f"{path} was locked by another writer and SQLite refused to wait "
+                         f"({getattr(exc, 'sqlite_errorname', exc)}, after {waited:.1f} s of the {busy_timeout():g} s "
+                         f"allowed); processes with it open: {others}")
     return StoreBusy(f"{path} stayed locked by another writer for over {busy_timeout():g} s; "
                      f"processes with it open: {others}")
 
@@ -132,8 +145,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(sqlite3.connect(path, timeout=busy_timeout(), factory=WriterConnection))
-        # WAL lets readers read while one process writes; it is switched on outside a transaction.
-        db.enable_wal()
+        _switch_to_wal(db)
         # One transaction: two processes opening a new file at once do not both create its tables.
         with db.conn:
             ensure_db_shape(db)
@@ -142,6 +154,24 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     except (OSError, sqlite3.OperationalError) as exc:  # a read-only file or folder
         raise StoreError(f"cannot write the store at {path}: {exc}") from None
     return db
+
+
+def _switch_to_wal(db: sqlite_utils.Database) -> None:
+    """WAL lets readers read while one process writes; it is switched on outside a transaction.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "locked" at once
+    instead of calling the busy handler: processes opening a new store together (two crawl
+    workers, a crawl and an extraction) failed there. So this waits its turn as the busy
+    timeout would, a little at a time."""
+    deadline = time.monotonic() + busy_timeout()
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(random.uniform(0.01, 0.05))
 
 
 def read_db(path: str | Path) -> sqlite_utils.Database:

@@ -67,7 +67,8 @@ def test_tables_others_point_at_have_a_label_column_and_internal_ones_are_hidden
         assert tables[target].get("label_column") in columns[target], target
     for facet_table in tables.values():
         for facet in facet_table.get("facets", []):
-            assert isinstance(facet, str)
+            # a column, or a column of the bounded facet (db/datasette_plugins/commitments_facets.py)
+            assert isinstance(facet, str) or list(facet) == ["bounded"] and isinstance(facet["bounded"], str)
     assert all(tables[name].get("hidden") for name in ("extraction_state", "commitment_ids", "crawl_runs"))
     assert not any(t.get("searchmode") == "raw" for t in tables.values()), "raw search breaks on - and '"
 
@@ -349,8 +350,9 @@ WIDTHS = {"desktop": 1280, "phone": 375}
 
 
 def chromium(*args: str, url: str) -> subprocess.CompletedProcess:
+    budget = [] if any(a.startswith("--virtual-time-budget") for a in args) else ["--virtual-time-budget=5000"]
     return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                           "--hide-scrollbars", "--virtual-time-budget=5000", *args, url],
+                           "--hide-scrollbars", *budget, *args, url],
                           capture_output=True, text=not any(a.startswith("--screenshot") for a in args), timeout=90)
 
 
@@ -407,7 +409,14 @@ def test_pages_show_their_data_in_a_browser(server, tmp_path, page, width):
     for word in words:
         assert word in dom, f"{word!r} not on the {page} page"
     shot = tmp_path / "shot.png"
-    chromium(f"--screenshot={shot}", f"--window-size={window}", url=shot_url)
+    # Under a heavily loaded CI machine headless Chromium has captured the phone frame before the
+    # iframe's page was painted (a blank shot of a page whose DOM was right); a second try with a
+    # longer budget tells that apart from a page that really draws nothing.
+    for budget in (5000, 20000):
+        shot.unlink(missing_ok=True)
+        chromium(f"--screenshot={shot}", f"--window-size={window}", f"--virtual-time-budget={budget}", url=shot_url)
+        if shot.exists() and png_colours(shot) > 8:
+            break
     assert shot.exists() and png_colours(shot) > 8, f"the {page} screenshot at {width} width is blank"
 
 

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import sqlite_utils
 
 import db
+from db.connection import StoreBusy
 
 from commitments.demo.server import Endpoint, RecordedApi, cut_for_list
 from common.kinds import TRACKED
@@ -59,6 +60,22 @@ class SlowDetails(RecordedApi):
         if raw_path.startswith(QUESTIONS + "/"):
             time.sleep(self.detail_seconds)
         return super().respond(raw_path)
+
+
+class HeldDetails(SlowDetails):
+    """Details are held until `release()`: a crawl stays under way however slowly another process starts."""
+
+    def __init__(self, records):
+        super().__init__(records, detail_seconds=0)
+        self.released = threading.Event()
+
+    def respond(self, raw_path):
+        if raw_path.startswith(QUESTIONS + "/"):
+            self.released.wait(timeout=120)
+        return super().respond(raw_path)
+
+    def release(self):
+        self.released.set()
 
 
 def crawl_command(api, db_path, job_dir, *extra) -> list[str]:
@@ -209,14 +226,19 @@ def test_two_crawls_and_an_extraction_at_once_on_one_new_file(db_path, tmp_path)
 
 def test_the_same_crawl_twice_at_once_refuses_the_second_naming_the_first(db_path, tmp_path):
     records = [made_up_question(n, long_answer=True) for n in range(30)]
-    with SlowDetails(records, detail_seconds=0.2) as api:
+    with HeldDetails(records) as api:
         command = crawl_command(api, db_path, tmp_path / "job", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
         first = start(command)
         deadline = time.monotonic() + 60
         while not any(p.startswith(QUESTIONS + "/") for p in api.requests):  # the first is under way
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
-        second = run(command)
+        # The first stays under way (its details held) until the second has answered, however
+        # long a loaded machine takes to start the second.
+        try:
+            second = run(command)
+        finally:
+            api.release()
         _out, first_err = first.communicate(timeout=180)
     assert second.returncode == 1 and "Traceback" not in second.stderr
     (line,) = second.stderr.strip().splitlines()
@@ -319,3 +341,25 @@ def test_two_stores_in_one_folder_crawling_the_same_window_are_two_jobs(tmp_path
     assert first != default_job_dir(str(tmp_path / "b.db"), "written_questions", args)
     assert first == default_job_dir(str(tmp_path / "a.db"), "written_questions", dict(args))
     assert first != default_job_dir(str(tmp_path / "a.db"), "written_statements", args)
+
+
+def test_a_write_sqlite_refuses_at_once_is_not_reported_as_a_long_wait(db_path):
+    # A transaction that read before another writer committed cannot take the write lock
+    # (SQLITE_BUSY_SNAPSHOT): SQLite refuses at once. The error must say so, not claim a
+    # writer held the store for the whole busy timeout.
+    reader, writer = db.open_db(str(db_path)), db.open_db(str(db_path))
+    reader.conn.execute("SAVEPOINT look")  # a deferred transaction: reads first
+    reader.conn.execute("select count(*) from crawl_runs").fetchall()
+    with writer.conn:
+        writer["crawl_runs"].insert({"id": "other", "spider": "x", "started": "2024-01-01", "status": "finished"})
+    started = time.monotonic()
+    try:
+        reader.conn.execute("delete from crawl_runs")
+    except StoreBusy as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("the stale transaction was allowed to write")
+    assert time.monotonic() - started < 5
+    assert "refused to wait" in message and "SQLITE_BUSY_SNAPSHOT" in message and "stayed locked" not in message
+    # The other writer is a connection of this same process: it is named as such, not as unknown.
+    assert "none but this one" in message

@@ -1,0 +1,171 @@
+"""Facets a big store can afford: a Datasette plugin (`commitments serve` loads this folder with
+--plugins-dir, and so does a published instance; it imports nothing of ours).
+
+Datasette's column facet counts every row the page's filters select, once per facet: on 1,000,000
+documents that is seconds a page (bench/README.md). The metadata asks for `bounded` facets instead
+(`facets: [{bounded: source}, ...]`), which give the column facet's numbers for less:
+- a page filtered by nothing but equality on columns of a kept tally (documents: source, house and
+  body, in document_facet_counts, kept by triggers, db/schema.py) reads the tally;
+- a search's facets are counted together in one pass over its rows, when it matches at most
+  SEARCH_FACET_ROWS; one matching more is not faceted: each facet says so ("skipped") instead of
+  counting every match (as is a search commitments_search.py found to match more than its bound);
+- any other page runs Datasette's own column facet.
+Results say `"type": "column"`: they are that facet's numbers, in its order.
+"""
+
+import re
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import ColumnFacet
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+
+# table -> (its tally, the tally's count column, the columns it is kept by)
+TALLIES = {"documents": ("document_facet_counts", "documents", ("source", "house", "body"))}
+# A search's facets count at most this many matching rows (a few tens of milliseconds on 1,000,000 documents).
+SEARCH_FACET_ROWS = 5_000
+SKIPPED = "not counted: more than {:,} rows match; narrow the search or filter to see counts"
+# How Datasette's Filters writes an equality (`?source=...` or `?source__exact=...`).
+EQUALITY = re.compile(r'"(\w+)" = :(p\d+)')
+
+
+def tally_where(sql: str, table: str) -> str | None:
+    """The page's where clause when it is only equalities on the table's tallied columns ("" when the
+    page is unfiltered); None when anything else filters it (a search, `_where`, `_next`, `__gt`...)."""
+    if table not in TALLIES:
+        return None
+    _select, sep, rest = sql.partition(f" from {escape_sqlite(table)} ")
+    if not sep or not _select.startswith("select "):
+        return None
+    rest = rest.strip()
+    if not rest:
+        return ""
+    if not rest.startswith("where "):
+        return None
+    clauses = rest[len("where "):].split(" and ")
+    tallied = TALLIES[table][2]
+    for clause in clauses:
+        match = EQUALITY.fullmatch(clause)
+        if not match or match.group(1) not in tallied:
+            return None
+    return " and ".join(clauses)
+
+
+def is_search(request) -> bool:
+    return any(key.startswith("_search") and key != "_searchmode" for key in request.args)
+
+
+def is_bounded_search(request) -> bool:
+    """A search commitments_search.py found to match more than its COUNT_BOUND rows (`_find=`)."""
+    return "_find" in request.args
+
+
+class BoundedColumnFacet(ColumnFacet):
+    type = "bounded"
+
+    async def facet_results(self):
+        where = tally_where(self.sql, self.table)
+        if where is not None:
+            return await self._tallied(where)
+        if is_bounded_search(self.request):
+            return self._skipped(), []
+        if is_search(self.request):
+            return await self._search_facets()
+        results, timed_out = await super().facet_results()
+        return [{**result, "type": "column"} for result in results], timed_out
+
+    def _columns(self):
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            yield config.get("column") or config["simple"], source_and_config["source"]
+
+    def _skipped(self) -> list[dict]:
+        return [self._result(column, source, False, skipped=SKIPPED.format(SEARCH_FACET_ROWS))
+                for column, source in self._columns()]
+
+    async def _search_facets(self):
+        """Every facet of a search in one pass over at most SEARCH_FACET_ROWS + 1 of its rows (the column
+        facet reads them all once per facet), or each skipped when there are more."""
+        columns = list(self._columns())
+        if not columns:
+            return [], []
+        facet_size = self.get_facet_size()
+        names = [escape_sqlite(column) for column, _source in columns]
+        per_column = " union all ".join(
+            f"select {i} as facet, {name} as value, sum(n) as count from grouped where {name} is not null "
+            f"group by {name}" for i, name in enumerate(names))
+        # Only the faceted columns are read (not each row's text). Each facet's values ranked as the column
+        # facet orders them (count desc, value), its first facet_size + 1 kept; facet -1: the rows read.
+        sql = f"""with grouped as materialized (
+                select {', '.join(names)}, count(*) as n
+                from (select {', '.join(names)} from ({self.sql}) limit {SEARCH_FACET_ROWS + 1})
+                group by {', '.join(names)})
+            select -1 as facet, null as value, coalesce(sum(n), 0) as count, 0 as rank from grouped
+            union all
+            select * from (select facet, value, count, row_number() over (partition by facet order by count desc, value)
+                           as rank from ({per_column})) where rank <= {facet_size + 1}
+            order by facet, rank"""
+        try:
+            rows = (await self.ds.execute(
+                self.database, sql, self.params, truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms") * len(columns))).rows
+        except QueryInterrupted:
+            return [], [column for column, _source in columns]
+        if rows[0]["count"] > SEARCH_FACET_ROWS:
+            return self._skipped(), []
+        results = []
+        for i, (column, source) in enumerate(columns):
+            values = [row for row in rows if row["facet"] == i]
+            results.append(await self._filled(self._result(column, source, len(values) > facet_size),
+                                              column, values[:facet_size]))
+        return results, []
+
+    async def _filled(self, result: dict, column: str, rows) -> dict:
+        expanded = await self.ds.expand_foreign_keys(self.database, self.table, column, [row["value"] for row in rows])
+        result["results"].extend(self._value(column, row, expanded) for row in rows)
+        return result
+
+    async def _tallied(self, where: str):
+        tally, count_column, _columns = TALLIES[self.table]
+        facet_size = self.get_facet_size()
+        results, timed_out = [], []
+        for column, source in self._columns():
+            col = escape_sqlite(column)
+            # The column facet's query (ColumnFacet.facet_results), over the tally: same groups, same order.
+            sql = f"""select {col} as value, sum({count_column}) as count from {tally}
+                where {where + ' and ' if where else ''}{col} is not null
+                group by {col} having count > 0 order by count desc, value limit {facet_size + 1}"""
+            try:
+                rows = (await self.ds.execute(self.database, sql, self.params, truncate=False,
+                                              custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            results.append(await self._filled(self._result(column, source, len(rows) > facet_size), column,
+                                              rows[:facet_size]))
+        return results, timed_out
+
+    def _result(self, column, source, truncated, skipped=None) -> dict:
+        # The shape ColumnFacet.facet_results gives, values added by the caller.
+        result = {"name": column, "type": "column", "hideable": source != "metadata",
+                  "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column})),
+                  "results": [], "truncated": truncated}
+        if skipped:
+            result["skipped"] = skipped
+        return result
+
+    def _value(self, column, row, expanded) -> dict:
+        column_qs = f"{column}__exact" if column.startswith("_") else column
+        selected = (column_qs, str(row["value"])) in self.get_querystring_pairs()
+        if selected:
+            toggle_path = path_with_removed_args(self.request, {column_qs: str(row["value"])})
+        else:
+            toggle_path = path_with_added_args(self.request, {column_qs: row["value"]})
+        return {"value": row["value"], "label": expanded.get((column, row["value"]), row["value"]),
+                "count": row["count"], "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle_path)),
+                "selected": selected}
+
+
+@hookimpl
+def register_facet_classes():
+    return [BoundedColumnFacet]
