@@ -59,8 +59,8 @@ def track(ctx, as_of, full):
     mention or report was deleted or changed (re-extraction), a document's
     title changed, the overrides file changed, a new mention is dated before
     the last one grouped or joins a commitment the overrides file names, or
-    tracking's version changed. A new as-of date re-derives every status
-    from the stored events either way.
+    tracking's version changed. A new as-of date re-derives, from the
+    stored events, every status it may change.
 
     Run it after editing the reviewed overrides file, or to judge deadlines as
     of another date.

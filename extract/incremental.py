@@ -12,7 +12,7 @@ new mentions, reports and negative mentions were added, this run:
   those linked to a commitment that gained a mention, and those the new mention could score
   against (by link_candidates' rule, in reverse); each against every candidate commitment;
 - re-derives the timelines and statuses of the commitments touched, and, when the as-of date
-  moved, every status from the stored events.
+  moved, from their stored events the statuses that may read differently on the new date.
 
 The result is row for row what a full run gives on the same store (tests/test_incremental.py).
 `plan` says when that cannot be promised, and the run is full instead:
