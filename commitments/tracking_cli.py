@@ -33,21 +33,34 @@ as_of_option = click.option(
     help="Judge deadlines as of this date (default: today): a deadline before it with no delivery is overdue.")
 
 
-def run_tracking_or_fail(database, ctx, as_of: date | None) -> dict:
+def run_tracking_or_fail(database, ctx, as_of: date | None, full: bool = False) -> dict:
     from extract.overrides import OverridesError
     from extract.runner import run_tracking
 
     try:
-        return run_tracking(database, overrides_path(ctx), as_of)
+        return run_tracking(database, overrides_path(ctx), as_of, full=full)
     except OverridesError as exc:
         raise click.ClickException(f"{exc} (nothing was changed)") from None
 
 
 @click.command()
 @as_of_option
+@click.option("--full", is_flag=True,
+              help="Regroup every mention and link every report again, even when an incremental run could.")
 @click.pass_context
-def track(ctx, as_of):
-    """Regroup mentions into commitments and re-derive every status, without NLP.
+def track(ctx, as_of, full):
+    """Group mentions into commitments and re-derive every status, without NLP.
+
+    Incremental by default: when only new mentions and reports arrived since
+    the last run, and each new mention is dated after every one already
+    grouped, only they are grouped and linked, with the commitments they can
+    join or link to, and the rows that change are written; the result is the
+    same as a full run's. A full run is taken instead (and said why) after a
+    mention or report was deleted or changed (re-extraction), a document's
+    title changed, the overrides file changed, a new mention is dated before
+    the last one grouped or joins a commitment the overrides file names, or
+    tracking's version changed. A new as-of date re-derives, from the
+    stored events, every status it may change.
 
     Run it after editing the reviewed overrides file, or to judge deadlines as
     of another date.
@@ -55,12 +68,14 @@ def track(ctx, as_of):
     \b
     Example:
       commitments track --as-of 2024-01-01
+      commitments track --full
     """
     from commitments.cli import _open
 
-    counts = run_tracking_or_fail(_open(ctx), ctx, parse_as_of(as_of))
+    counts = run_tracking_or_fail(_open(ctx), ctx, parse_as_of(as_of), full=full)
+    how = "incremental" if counts.get("mode") == "incremental" else f"full: {counts.get('why_full')}"
     click.echo(f"{counts['commitments']} commitments, {counts['events']} events "
-               f"({counts['rows_changed']} rows changed)", err=True)
+               f"({counts['rows_changed']} rows changed; {how})", err=True)
 
 
 @click.command()

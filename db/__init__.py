@@ -11,11 +11,12 @@ from db.queries import (answering_bodies, commitment_redirects, commitments_with
                         earliest_trackable_commitments, mentions, press_context, site_documents, table_counts)
 from db.schema import ensure_db_shape
 from db.store import save_records, save_rejection
+from db.tracking_index import TrackingStore, save_increment, save_index
 from db.tracking import (commitment_id_memory, commitment_timeline, commitments_for_export, find_commitments,
                          negative_mentions, reports, resolve_commitment_id, save_tracking, tracked_mentions)
 
 __all__ = [
-    "NewerStore", "NotAStore", "OlderStore", "StoreError", "StoreNotFound", "answering_bodies", "check_readable",
+    "NewerStore", "NotAStore", "TrackingStore", "save_increment", "save_index", "OlderStore", "StoreError", "StoreNotFound", "answering_bodies", "check_readable",
     "commitment_id_memory", "commitment_redirects", "commitment_timeline", "commitments_for_export",
     "commitments_with_mentions", "data_updated", "earliest_trackable_commitments", "ensure_db_shape",
     "find_commitments", "finish_run", "last_finished_run", "mentions", "negative_mentions", "open_db",

@@ -15,7 +15,7 @@ from db import rows
 # SCHEMA_VERSION whenever TABLES, FOREIGN_KEYS, FTS or VIEWS change, so that a
 # reader asks for `commitments migrate` instead of failing on a missing column.
 APPLICATION_ID = 0x436D5472
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Tables every store had before the mark existed (version 0, the first commit on):
 # a file with all of them and no mark is an older store, any other file is not ours.
 UNMARKED_STORE_TABLES = {"documents", "mentions", "commitments", "extraction_state", "crawl_runs"}
@@ -213,6 +213,27 @@ TABLES: dict[str, dict] = {
     # ids survive regrouping; and where merged ids now point.
     "commitment_ids": dict(columns={"mention_key": str, "commitment_id": str}, pk="mention_key"),
     "commitment_redirects": dict(columns={"old_id": str, "new_id": str, "since": str}, pk="old_id"),
+    # What an incremental tracking run needs (extract/incremental.py), written by every run:
+    # mentions and reports added, changed or deleted since the last run (TRACKING_TRIGGERS), so
+    # a run finds what is new without reading the store; what the last run was (version, overrides
+    # file hash, as-of date, the last mention it grouped); and the object words of each grouped
+    # mention, report and negative mention, so that the commitments a new one may join or link to
+    # are found by index look-ups.
+    "tracking_changes": dict(columns={"seq": int, "item": str, "item_id": str, "change": str}, pk="seq"),
+    "tracking_state": dict(columns={"key": str, "value": str}, pk="key"),
+    # one row a grouped mention: its automatic group (commitment_ids) and commitment after review;
+    # generic: its object is generic words only; order: the commitment's place in the tracker's order
+    "tracking_units": dict(columns={"mention_id": str, "group_id": str, "commitment_id": str, "owner": str,
+                                    "generic": int}, pk="mention_id"),
+    # one row a grouped mention and object word (or "<verb>" for an empty object); single: the
+    # mention has this one key; alone: its object is this one word
+    "unit_stems": dict(columns={"stem": str, "mention_id": str, "group_id": str, "commitment_id": str,
+                                "owner": str, "single": int, "alone": int}, pk=("stem", "mention_id")),
+    # one row a report or negative mention (item) and word of what it reports; particular: its
+    # object's one particular word, if it has exactly one
+    "row_stems": dict(columns={"stem": str, "row_id": str, "item": str, "owner": str, "words": int,
+                               "particular": str, "generic": int}, pk=("stem", "row_id")),
+    "tracking_order": dict(columns={"commitment_id": str, "rank": str}, pk="commitment_id"),
 }
 
 # Tables tracking rebuilds whole: an older shape is dropped and made again, not migrated.
@@ -300,6 +321,23 @@ INDEXES = [
     ("written_questions", ["date_answered"]),
     # Whether any document was extracted by another version, in two index look-ups (db/extraction.py).
     ("extraction_state", ["extractor_version"]),
+    # Incremental tracking's look-ups (extract/incremental.py)
+    ("tracking_units", ["group_id", "owner"]),
+    ("tracking_units", ["commitment_id"]),
+    ("tracking_units", ["generic", "owner"]),
+    ("unit_stems", ["stem", "group_id"]),
+    ("unit_stems", ["stem", "owner", "commitment_id"]),
+    ("unit_stems", ["stem", "commitment_id"]),
+    ("unit_stems", ["mention_id"]),
+    ("unit_stems", ["stem", "alone", "owner"]),
+    ("unit_stems", ["stem", "single"]),
+    ("row_stems", ["row_id"]),
+    ("row_stems", ["particular"]),
+    ("row_stems", ["stem", "generic", "owner"]),
+    ("row_stems", ["stem", "words"]),
+    # which statuses a new as-of date may change: events dated or due between the two dates
+    ("commitment_events", ["date"]),
+    ("commitment_events", ["deadline"]),
 ]
 
 # Every document inserted, or whose content hash changes, waits in extraction_pending; a deleted one no longer does.
@@ -314,6 +352,29 @@ PENDING_TRIGGERS = {
             (select 1 from extraction_pending where document_id = new.id); end""",
     "documents_pending_delete": """create trigger if not exists documents_pending_delete after delete on documents
         begin delete from extraction_pending where document_id = old.id; end""",
+}
+
+
+# Every insert, delete or change (other than the commitment tracking gave it) of a mention or a
+# report, and every changed document title (a mention's context), waits in tracking_changes for
+# the next tracking run: only inserts let it be incremental.
+def _change_trigger(table: str, item: str, event: str) -> str:
+    row = "old" if event == "delete" else "new"
+    when = ""
+    if event == "update":
+        columns = [c for c in TABLES[table]["columns"] if c != "commitment_id"]
+        when = "when " + " or ".join(f"old.[{c}] is not new.[{c}]" for c in columns)
+    return (f"create trigger if not exists {table}_tracking_{event} after {event} on {table} {when} "
+            f"begin insert into tracking_changes (item, item_id, change) values ('{item}', {row}.id, '{event}'); end")
+
+
+TRACKING_TRIGGERS = {
+    **{f"{table}_tracking_{event}": _change_trigger(table, item, event)
+       for table, item in (("mentions", "mention"), ("reports", "report"))
+       for event in ("insert", "update", "delete")},
+    "documents_tracking_title": """create trigger if not exists documents_tracking_title after update of title
+        on documents when old.title is not new.title
+        begin insert into tracking_changes (item, item_id, change) values ('document', new.id, 'update'); end""",
 }
 
 
@@ -384,6 +445,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
                 where s.document_id is null or s.content_hash != d.content_hash""")
     for sql in PENDING_TRIGGERS.values():
         db.conn.execute(sql)
+    for sql in TRACKING_TRIGGERS.values():
+        db.conn.execute(sql)
     if facet_counts_are_new:
         # A store from before the counts: counted once, before the triggers keep them.
         with db.atomic():
@@ -393,11 +456,25 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
     for table, columns in FTS.items():
         if not db.table(table).detect_fts():
             db.table(table).enable_fts(columns, create_triggers=True, tokenize="porter")
+        _reindex_only_on_own_columns(db, table, columns)
     for name, sql in VIEWS.items():
         db.create_view(name, sql, replace=True)
     rows.forget_shape(db)  # columns read before this call may have changed
     # Last: only a store with its whole shape says it has this version.
     db.conn.execute(f"pragma user_version = {SCHEMA_VERSION}")
+
+
+def _reindex_only_on_own_columns(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
+    """sqlite-utils re-indexes a row's full text on any update of it: tracking's writes of a
+    mention's commitment, or of a commitment's status and as-of date, re-indexed words that had
+    not changed (a third of a status update's time). The trigger fires on its own columns only."""
+    name = f"{table}_au"
+    found = db.conn.execute("select sql from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
+    on_any = f'AFTER UPDATE ON "{table}"'
+    if found and on_any in found[0]:
+        own = ", ".join(f'"{column}"' for column in columns)
+        db.conn.execute(f"drop trigger [{name}]")
+        db.conn.execute(found[0].replace(on_any, f'AFTER UPDATE OF {own} ON "{table}"'))
 
 
 def _add_missing_foreign_keys(db: sqlite_utils.Database, name: str, fks: list[tuple[str, str, str]]) -> None:

@@ -22,9 +22,12 @@ def derived_id(first: Unit) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
-def assign_ids(groups: list[list[Unit]], previous: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+def assign_ids(groups: list[list[Unit]], previous: dict[str, str],
+               taken_elsewhere=lambda commitment_id: False) -> tuple[list[str], dict[str, str]]:
     """(an id for each group, in order; redirects from ids no group kept to the group that
-    took most of their mentions). `previous` maps a unit's key to last run's commitment id."""
+    took most of their mentions). `previous` maps a unit's key to last run's commitment id.
+    `taken_elsewhere(id)` says whether a group not among `groups` holds that id (an
+    incremental run regroups only some)."""
     claims = []
     for number, units in enumerate(groups):
         for old_id, count in Counter(previous[u.key] for u in units if u.key in previous).items():
@@ -39,7 +42,7 @@ def assign_ids(groups: list[list[Unit]], previous: dict[str, str]) -> tuple[list
         if ids[number] is None:
             candidate = base = derived_id(units[0])
             suffix = 1
-            while candidate in taken:
+            while candidate in taken or taken_elsewhere(candidate):
                 suffix += 1
                 candidate = f"{base}-{suffix}"
             ids[number] = candidate

@@ -312,9 +312,11 @@ def _sharing(keys: list[str], index: dict[str, set[int]], needed: int) -> set[in
     return {number for number, count in shared.items() if count >= 2 or number in longest}
 
 
-def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]:
+def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[Unit]] = ()) -> list[list[Unit]]:
     """Groups of units, earliest first; a unit joins the group holding its most similar
-    earlier unit when that similarity reaches `threshold`."""
+    earlier unit when that similarity reaches `threshold`. `earlier`: groups already made
+    of units that all come before `units` (in date order), given in the order they were
+    made: grouping goes on from them as if it had made them (extract/incremental.py)."""
     groups: list[list[Unit]] = []
     # Only groups that can match are compared, found through an index of object words: a
     # match needs two shared words, or one when either object is a single word (the
@@ -322,6 +324,14 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP) -> list[list[Unit]]
     # common nouns ("strategy", "review") from making every group a candidate.
     index: dict[str, set[int]] = {}
     single: dict[str, set[int]] = {}  # groups holding a member whose object is this one word
+    for members in earlier:
+        groups.append(list(members))
+        for member in members:
+            keys = sorted(member.deed.object) or [f"<{member.deed.verb}>"]
+            for key in keys:
+                index.setdefault(key, set()).add(len(groups) - 1)
+            if len(keys) == 1:
+                single.setdefault(keys[0], set()).add(len(groups) - 1)
     for unit in sorted(units, key=lambda u: (u.date or "", u.id)):
         keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
         needed = 1 if len(keys) == 1 else 2

@@ -15,6 +15,7 @@ import sqlite_utils
 
 import db
 from extract import EXTRACTOR_VERSION
+from extract.incremental import TRACKING_VERSION, full_index, overrides_hash, plan, track_increment
 from extract.overrides import load_overrides
 from extract.track import track
 
@@ -70,14 +71,42 @@ def run_extraction(database: sqlite_utils.Database, model: str, force: bool = Fa
     return counts
 
 
-def run_tracking(database: sqlite_utils.Database, overrides: Path | None = None, as_of: date | None = None) -> dict:
-    """Regroup every tracked mention into commitments, link the reports, derive each status
-    as of `as_of` (default today) and apply the reviewed overrides file, if there is one.
-    Raises OverridesError, before writing anything, when the file is malformed."""
+def run_tracking(database: sqlite_utils.Database, overrides: Path | None = None, as_of: date | None = None,
+                 full: bool = False) -> dict:
+    """Group tracked mentions into commitments, link the reports, derive each status as of
+    `as_of` (default today) and apply the reviewed overrides file, if there is one.
+    Incremental when it can be (extract/incremental.py: only what is new since the last run
+    is grouped and linked, with the commitments it touches); whole when `full`, or when an
+    incremental run could differ from a whole one. Raises OverridesError, before writing
+    anything, when the file is malformed."""
     as_of = as_of or date.today()
     reviewed = load_overrides(overrides) if overrides else []
-    result = track(db.tracked_mentions(database), db.negative_mentions(database), db.reports(database),
+    store = db.TrackingStore(database)
+    state = {"version": TRACKING_VERSION, "overrides": overrides_hash(overrides), "as_of": as_of.isoformat()}
+    why, last_change, changes = plan(store, state["version"], state["overrides"], full)
+    if why is None:
+        increment = track_increment(store, changes, reviewed, as_of, store.state())
+        if isinstance(increment, str):
+            why = increment
+        else:
+            with database.atomic():
+                changed = db.save_increment(database, increment.commitments, increment.events,
+                                            increment.assignment, increment.memory, as_of.isoformat())
+                index = increment.index
+                db.save_index(database, index["units"], index["stems"], index["row_stems"], index["order"],
+                              {**state, "last_unit": index["last_unit"]}, last_change, whole=False)
+            total = database.execute("select count(*) from commitments").fetchone()[0]
+            events = database.execute("select count(*) from commitment_events").fetchone()[0]
+            return {"commitments": total, "events": events, "rows_changed": changed, "mode": "incremental",
+                    **increment.counts}
+    negatives, reports = db.negative_mentions(database), db.reports(database)
+    result = track(db.tracked_mentions(database), negatives, reports,
                    db.commitment_id_memory(database), reviewed, as_of, overrides_path=overrides or "overrides")
-    changed = db.save_tracking(database, result.commitments, result.events, result.assignment,
-                               result.automatic_ids, result.redirects, as_of.isoformat())
-    return {"commitments": len(result.commitments), "events": len(result.events), "rows_changed": changed}
+    index = full_index(result, negatives, reports)
+    with database.atomic():
+        changed = db.save_tracking(database, result.commitments, result.events, result.assignment,
+                                   result.automatic_ids, result.redirects, as_of.isoformat())
+        db.save_index(database, index["units"], index["stems"], index["row_stems"], index["order"],
+                      {**state, "last_unit": index["last_unit"]}, last_change, whole=True)
+    return {"commitments": len(result.commitments), "events": len(result.events), "rows_changed": changed,
+            "mode": "full", "why_full": why}

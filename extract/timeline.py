@@ -11,10 +11,11 @@
 """
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 
-from extract.grouping import (Unit, cached_canonical_owner, object_match, owners_compatible, related_owners, similarity,
-                              topic_similarity)
+from extract.grouping import (GENERIC_STEMS, Unit, cached_canonical_owner, object_match, owners_compatible,
+                              related_owners, similarity, topic_similarity)
 
 # A report linked automatically must match at least this well; with no owner (a paraphrase
 # in the press) it must match better and name a particular thing.
@@ -74,27 +75,101 @@ def mention_events(commitment: Commitment) -> list[dict]:
     return events
 
 
-def _candidates(unit: Unit, index: dict[str, set[int]]) -> set[int]:
-    return set().union(*(index.get(stem, set()) for stem in unit.deed.object))
+class MemoryLinkIndex:
+    """What linking looks up, over commitments in memory (keys: their numbers): by object word
+    and owner, the commitments a member of which has that word in its object; those with a
+    member whose object is that word alone; those with a member whose object is only generic
+    words. `owners` narrows each to members by those (canonical) owners; None: any owner."""
+
+    def __init__(self, commitments: list[Commitment] | None = None, entries=None):
+        """Over `commitments` by number, or `entries`: (key, units) pairs."""
+        self.by_stem: dict[str, dict[str | None, set]] = {}
+        self.alone_by: dict[str, dict[str | None, set]] = {}
+        self.generic_by: dict[str | None, set] = {}
+        self.any_owner: dict[str, set] = {}
+        if entries is None:
+            entries = ((number, c.units) for number, c in enumerate(commitments))
+        for number, units in entries:
+            for unit in units:
+                owner = cached_canonical_owner(unit.owner)
+                for stem in unit.deed.object:
+                    self.by_stem.setdefault(stem, {}).setdefault(owner, set()).add(number)
+                    self.any_owner.setdefault(stem, set()).add(number)
+                if len(unit.deed.object) == 1:
+                    self.alone_by.setdefault(next(iter(unit.deed.object)), {}).setdefault(owner, set()).add(number)
+                if unit.deed.generic:
+                    self.generic_by.setdefault(owner, set()).add(number)
+
+    @staticmethod
+    def _union(by_owner: dict, owners) -> set:
+        if owners is None:
+            return set().union(*by_owner.values())
+        return set().union(*(by_owner.get(owner, ()) for owner in owners))
+
+    def size(self, stem: str, owners) -> int:
+        by_owner = self.by_stem.get(stem, {})
+        return sum(len(by_owner.get(o, ())) for o in owners) if owners is not None else \
+            sum(len(c) for c in by_owner.values())
+
+    def having(self, stem: str, owners) -> set:
+        return self._union(self.by_stem.get(stem, {}), owners)
+
+    def holds(self, stem: str, owners, key) -> bool:
+        if owners is None:
+            return key in self.any_owner.get(stem, ())
+        by_owner = self.by_stem.get(stem, {})
+        return any(key in by_owner.get(owner, ()) for owner in owners)
+
+    def sharing_any(self, stems, keys) -> set:
+        """Those of `keys` a member of which (by any owner) has one of `stems`."""
+        return {key for key in keys if any(key in self.any_owner.get(stem, ()) for stem in stems)}
+
+    def generic_sharing(self, stems, owners) -> set:
+        """Those with an all-generic member by one of `owners` and a member with one of `stems`."""
+        return self.sharing_any(stems, self.generic(owners))
+
+    def keys(self) -> set:
+        return set().union(*self.any_owner.values()) | set().union(*self.generic_by.values())
+
+    def alone(self, stem: str, owners) -> set:
+        return self._union(self.alone_by.get(stem, {}), owners)
+
+    def generic(self, owners) -> set:
+        return self._union(self.generic_by, owners)
 
 
-def _index(commitments: list[Commitment]) -> dict[str, set[int]]:
-    index: dict[str, set[int]] = {}
-    for number, commitment in enumerate(commitments):
-        for unit in commitment.units:
-            for stem in unit.deed.object:
-                index.setdefault(stem, set()).add(number)
-    return index
-
-
-def _owner_index(commitments: list[Commitment]) -> dict[str | None, set[int]]:
-    """The commitments each owner (canonical) made or restated."""
-    index: dict[str | None, set[int]] = {}
-    for number, commitment in enumerate(commitments):
-        for unit in commitment.units:
-            for owner in related_owners(unit.owner):
-                index.setdefault(owner, set()).add(number)
-    return index
+def link_candidates(unit: Unit, index) -> set:
+    """The commitments that `unit` (a report or a negative mention) could link to: every one
+    a member of which could score MIN_LINK against it (object_match, similarity and
+    topic_similarity's rules), found through `index` without walking a common word's list:
+    - two object words shared (with members by a compatible owner, when it has one);
+    - a member whose object is one word of its own (the subset rule; a generic word only
+      when the objects are that same word);
+    - its object's one particular word in a member (the subset rule the other way, and the
+      topic rule on particular words);
+    - owned and all generic: a member all generic by a compatible owner (the topic rule), in
+      a commitment that shares a word with it.
+    A report sharing fewer words than that matches only through a near-identical spelling
+    (the fuzzy ratio), which is not looked for: before, any one shared word made a candidate."""
+    stems = sorted(unit.deed.object)
+    if not stems or (unit.owner is None and unit.deed.generic):
+        return set()  # nothing to look up by, or a paraphrase of no particular thing (scores 0)
+    owners = None if unit.owner is None else related_owners(unit.owner)
+    found = set()
+    if len(stems) > 1:
+        # A common word's list ("strategy") is only looked up, never walked.
+        *shorter, longest = sorted(stems, key=lambda stem: index.size(stem, owners))
+        shared = Counter(key for stem in shorter for key in index.having(stem, owners))
+        found = {key for key, count in shared.items() if count >= 2 or index.holds(longest, owners, key)}
+    for stem in stems:
+        if len(stems) == 1 or stem not in GENERIC_STEMS:
+            found |= index.alone(stem, owners)
+    particular = unit.deed.object - GENERIC_STEMS
+    if len(particular) == 1:
+        found |= index.having(next(iter(particular)), owners)
+    if unit.owner is not None and not particular:
+        found |= index.generic_sharing(stems, owners)
+    return found
 
 
 def _link_score(commitment: Commitment, unit: Unit, same_deed: bool) -> float:
@@ -118,31 +193,36 @@ def _link_score(commitment: Commitment, unit: Unit, same_deed: bool) -> float:
     return score
 
 
+def report_unit(row: dict) -> Unit:
+    """A report or negative mention read as what it says was done (or dropped)."""
+    return Unit(row["id"], row.get("owner"), _reported_action(row), row.get("event_date") or row["date"],
+                row.get("context") or "")
+
+
+def best_link(unit: Unit, same_deed: bool, candidates) -> tuple[object, float] | None:
+    """(the candidate `unit` reports on, its score) or None; `candidates` come in the
+    tracker's order of commitments, the first of equal scores wins."""
+    best, best_score = None, 0.0
+    for key, commitment in candidates:
+        score = _link_score(commitment, unit, same_deed)
+        if score > best_score:
+            best, best_score = key, score
+    return (best, best_score) if best is not None and best_score >= MIN_LINK else None
+
+
 def link(commitments: list[Commitment], rows: list[dict], same_deed_for,
-         exclude: dict[str, int] | None = None) -> list[tuple[dict, int, float]]:
+         exclude: dict[str, int] | None = None, index: MemoryLinkIndex | None = None) -> list[tuple[dict, int, float]]:
     """(row, commitment number, score) for each row (a report or a negative mention) that
     reports on one commitment; `same_deed_for(row)` says whether the deed must match;
     `exclude` names, by row id, a commitment the row may not link to."""
-    index = _index(commitments)
-    by_owner = _owner_index(commitments)
+    index = index or MemoryLinkIndex(commitments)
     links = []
     for row in rows:
-        unit = Unit(row["id"], row.get("owner"), _reported_action(row), row.get("event_date") or row["date"],
-                    row.get("context") or "")
-        same_deed = same_deed_for(row)
-        best, best_score = None, 0.0
-        candidates = _candidates(unit, index)
-        if unit.owner is not None:
-            # An owned report scores 0 against a commitment none of whose owners is compatible
-            # (_link_score compares only compatible members): scoring every commitment that
-            # shares a common word ("strategy") made linking quadratic.
-            candidates &= by_owner.get(cached_canonical_owner(unit.owner), set())
-        for number in sorted(candidates - {(exclude or {}).get(row["id"])}):
-            score = _link_score(commitments[number], unit, same_deed)
-            if score > best_score:
-                best, best_score = number, score
-        if best is not None and best_score >= MIN_LINK:
-            links.append((row, best, best_score))
+        unit = report_unit(row)
+        candidates = link_candidates(unit, index) - {(exclude or {}).get(row["id"])}
+        found = best_link(unit, same_deed_for(row), ((n, commitments[n]) for n in sorted(candidates)))
+        if found is not None:
+            links.append((row, found[0], found[1]))
     return links
 
 
@@ -160,11 +240,12 @@ def _reported_action(row: dict) -> str:
 def timelines(commitments: list[Commitment], reports: list[dict], negatives: list[dict]) -> dict[str, list[dict]]:
     """Every commitment's events (ordered by the tracker, with the reviewed ones)."""
     events = {c.id: mention_events(c) for c in commitments}
-    for row, number, score in link(commitments, negatives, lambda row: True):
+    index = MemoryLinkIndex(commitments)
+    for row, number, score in link(commitments, negatives, lambda row: True, index=index):
         commitment = commitments[number]
         events[commitment.id].append(_event(commitment.id, "dropped", row, mention_id=row["id"], score=score))
     delivered_to: dict[str, int] = {}
-    for row, number, score in link(commitments, reports, lambda row: row["event"] == "delivered"):
+    for row, number, score in link(commitments, reports, lambda row: row["event"] == "delivered", index=index):
         commitment = commitments[number]
         event = row["event"]
         if event == "delivered":
@@ -174,7 +255,7 @@ def timelines(commitments: list[Commitment], reports: list[dict], negatives: lis
     # A deed done on the same thing is a step towards another promise about it: the
     # consultation response published, the Bill introduced, on the way to the regime.
     done = [row for row in reports if row["event"] == "delivered"]
-    for row, number, score in link(commitments, done, lambda row: False, exclude=delivered_to):
+    for row, number, score in link(commitments, done, lambda row: False, exclude=delivered_to, index=index):
         if score >= MIN_STEP_LINK:
             commitment = commitments[number]
             events[commitment.id].append(_report_event(commitment.id, "progress", row, score))

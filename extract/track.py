@@ -35,6 +35,8 @@ class Tracking:
     assignment: dict[str, str]  # mention id -> commitment id, after review
     automatic_ids: dict[str, str]  # mention key -> commitment id before review: next run's memory
     redirects: dict[str, str]  # old commitment id -> the id that took its mentions
+    units: list[tuple[Unit, str, str]] = field(default_factory=list)  # each grouped: its group and commitment
+    order: dict[str, str] = field(default_factory=dict)  # commitment id -> its group_rank
 
 
 def mention_key(mention: dict) -> str:
@@ -86,13 +88,34 @@ def track(mentions: list[dict], negatives: list[dict], reports: list[dict], prev
     _apply_status_overrides(overrides, events, reviews, redirects, overrides_path)
 
     for timeline in events.values():
-        timeline.sort(key=lambda e: (e["date"] or "", EVENT_ORDER.get(e["event"], 9), e["id"]))
-        for sequence, event in enumerate(timeline):
-            event["sequence"] = sequence
+        sequenced(timeline)
     rows = [_commitment_row(c, events[c.id], reviews.get(c.id, Review()), as_of) for c in commitments]
     assignment = {mention_id: c.id for c in commitments for mention_id in (m["id"] for m in c.mentions)}
     all_events = [e for c in commitments for e in events[c.id]]
-    return Tracking(rows, all_events, assignment, automatic, redirects)
+    group_of = {u.id: commitment_id for units_, commitment_id in zip(groups, ids) for u in units_}
+    units = [(u, group_of[u.id], assignment[u.id]) for u in units]
+    order = {commitment_id: group_rank(units_[0]) for units_, commitment_id in zip(groups, ids)}
+    splits = (commitment_id for commitment_id in members if commitment_id not in order)
+    order.update({commitment_id: f"1 {n:06d}" for n, commitment_id in enumerate(splits)})
+    return Tracking(rows, all_events, assignment, automatic, redirects, units, order)
+
+
+def sort_key(unit) -> tuple:
+    return (unit.date or "", unit.id)
+
+
+def group_rank(first: Unit) -> str:
+    """A commitment's place in the tracker's order (what breaks a tie between two it could
+    link a report to): groups as they were first made, in date order; then those a reviewer
+    split off, in the file's order. A space sorts before any date."""
+    return f"0 {first.date or ''} {first.id}"
+
+
+def sequenced(events: list[dict]) -> list[dict]:
+    events.sort(key=lambda e: (e["date"] or "", EVENT_ORDER.get(e["event"], 9), e["id"]))
+    for sequence, event in enumerate(events):
+        event["sequence"] = sequence
+    return events
 
 
 def _resolve(commitment_id: str, members: dict, redirects: dict, override: Override, path) -> str:
@@ -184,6 +207,21 @@ def _apply_status_overrides(overrides, events: dict[str, list[dict]], reviews, r
         reviews.setdefault(commitment_id, Review()).notes.append(override.review)
 
 
+def from_events(events: list[dict]) -> dict:
+    """What a commitment's row says of its events beyond its status."""
+    return {"last_mentioned": max(e["date"] or "" for e in events) or None,
+            "source_count": len({e["document_id"] for e in events if e["document_id"]})}
+
+
+def refreshed_row(row: dict, events: list[dict], as_of: date) -> dict:
+    """A stored commitment's row after its events (not its mentions) changed or the as-of date
+    moved: a reviewed status stands, any other is derived again."""
+    row = {**row, **from_events(events), "checked": as_of.isoformat()}
+    if not any(e["event"] == "reviewed" for e in events):
+        row.update(derive_status(events, as_of))
+    return row
+
+
 def _commitment_row(commitment: Commitment, events: list[dict], review: Review, as_of: date) -> dict:
     mentions = commitment.mentions
     first = mentions[0]
@@ -196,7 +234,6 @@ def _commitment_row(commitment: Commitment, events: list[dict], review: Review, 
         status = derive_status(events, as_of)
     deadlines = sorted(m["deadline"] for m in mentions if m.get("deadline"))
     kinds = {m["kind"] for m in mentions}
-    documents = {e["document_id"] for e in events if e["document_id"]}
     for event in events:
         event.pop("status", None)
     return {
@@ -208,11 +245,12 @@ def _commitment_row(commitment: Commitment, events: list[dict], review: Review, 
         "action": first.get("action"),
         **status,
         "first_made": first["date"],
-        "last_mentioned": max(e["date"] or "" for e in events) or None,
+        "last_mentioned": None,
         "deadline": deadlines[0] if deadlines else None,
         "deadline_latest": deadlines[-1] if len(set(deadlines)) > 1 else None,
         "mention_count": len(mentions),
-        "source_count": len(documents),
+        "source_count": None,
+        **from_events(events),
         "checked": as_of.isoformat(),
         "reviewed": int(bool(review.notes)),
         "review": "; ".join(review.notes) or None,

@@ -109,3 +109,36 @@ def test_datasette_serves_the_tracker_with_metadata(demo):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_demo_tracked_incrementally_as_its_later_documents_arrive_gives_the_full_run_rows(demo, tmp_path):
+    """The demo store without what was said from 2021 on, tracked; then that added back in two
+    steps (as daily updates bring it), each tracked incrementally: the rows a full run gives."""
+    from datetime import date
+
+    import db
+    from bench.track_speed import copy_store, dump
+    from extract.runner import run_tracking
+
+    as_of = date(2024, 6, 1)
+    path, full = tmp_path / "store.db", tmp_path / "full.db"
+    copy_store(demo[0], path)
+    database = db.open_db(path)
+    later = {table: [dict(r) for r in database.query(f"select * from {table} where date >= '2021-01-01'")]
+             for table in ("mentions", "reports")}
+    assert len(later["mentions"]) >= 5 and len(later["reports"]) >= 5
+    for table in later:
+        database.execute(f"delete from {table} where date >= '2021-01-01'")
+    assert run_tracking(database, None, as_of)["mode"] == "full"
+    for start, end in (("2021-01-01", "2021-06-30"), ("2021-06-30", "9999")):
+        with database.atomic():
+            for table, rows in later.items():
+                database[table].insert_all([r for r in rows if start <= r["date"] < end], pk="id")
+        counts = run_tracking(database, None, as_of)
+        assert counts["mode"] == "incremental", counts
+        copy_store(path, full)
+        other = db.open_db(full)
+        assert run_tracking(other, None, as_of, full=True)["mode"] == "full"
+        assert dump(database) == dump(other)
+        other.close()
+    assert database["commitments"].count == sqlite_utils.Database(demo[0])["commitments"].count
