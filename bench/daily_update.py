@@ -65,8 +65,8 @@ from common import config
 from extract.runner import extractor_version
 database = db.read_db(sys.argv[1])
 start = time.perf_counter()
-pending = db.pending_documents(database, extractor_version(config.model_name()))
-print(time.perf_counter() - start, len(pending))
+pending = sum(1 for _ in db.pending_documents(database, extractor_version(config.model_name())))
+print(time.perf_counter() - start, pending)
 """
 
 # What `commitments extract` does before tracking: the pending documents, NLP, their mentions saved.
