@@ -139,7 +139,7 @@ class BoundedColumnFacet(ColumnFacet):
         per_column = " union all ".join(
             f"""select * from (select {i} as facet, {escape_sqlite(column)} as value, sum({count_column}) as count
                 from {tally} where {where + ' and ' if where else ''}{escape_sqlite(column)} is not null
-                group by value having count > 0 order by count desc, value limit {facet_size + 1})"""
+                group by {escape_sqlite(column)} having count > 0 order by count desc, value limit {facet_size + 1})"""
             for i, (column, _source) in enumerate(columns))
         try:
             rows = (await self.ds.execute(
