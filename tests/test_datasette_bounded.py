@@ -87,6 +87,8 @@ def page(url: str, **params) -> dict:
     {"source": "no such source"}, {"_facet_size": "2"}, {"source": "article", "_facet_size": "2"},
     # not the tally's: Datasette's own facet, whose numbers these must be too
     {"house__isnull": "1"}, {"date__gt": "2000-01-01"}, {"_search": "rare"}, {"body": "Home Office", "_search": "rare"},
+    # the values' links: a blank argument is dropped from them and an argument given twice kept twice
+    {"source": "article", "_blank": ""}, {"house": "Lords", "_blank": "", "_size": "2"},
 ])
 def test_the_documents_facets_give_datasettes_column_facet_numbers(documents, filters):
     # The same page with Datasette's column facets asked for too: they come as source_2, house_2, body_2.
@@ -99,6 +101,26 @@ def test_the_documents_facets_give_datasettes_column_facet_numbers(documents, fi
         assert ours["results"] == datasettes["results"], (column, filters)
         assert (ours["type"], ours["truncated"]) == (datasettes["type"], datasettes["truncated"])
     assert any(value["count"] for value in facets["source"]["results"]) or filters == {"source": "no such source"}
+
+
+def test_the_tallied_facets_are_one_query(store):
+    """Each query is a trip to one of Datasette's few SQL threads, which a busy server makes wait (bench/README.md):
+    the three facets read the tally in one. Datasette's own trace (trace_debug) lists the page's queries."""
+    from commitments import serve
+
+    port = free_port()
+    args = serve.datasette_args(str(store), port, "127.0.0.1") + ["--setting", "trace_debug", "1"]
+    process = subprocess.Popen([sys.executable, "-m", "datasette", *args], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_json(f"http://127.0.0.1:{port}/-/versions.json", process)
+        for filters in ({}, {"body": "Home Office"}):
+            result = page(f"http://127.0.0.1:{port}/{store.stem}/documents", _trace=1, _size=1, **filters)
+            tally_reads = [trace for trace in result["_trace"]["traces"] if "document_facet_counts" in trace["sql"]]
+            assert len(tally_reads) == 1 and len(result["facet_results"]) == 3
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def test_the_page_reads_the_tally_when_only_its_columns_filter(store, tmp_path):

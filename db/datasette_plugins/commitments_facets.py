@@ -14,11 +14,12 @@ Results say `"type": "column"`: they are that facet's numbers, in its order.
 """
 
 import re
+import urllib.parse
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils import escape_sqlite, path_with_removed_args
 
 # table -> (its tally, the tally's count column, the columns it is kept by)
 TALLIES = {"documents": ("document_facet_counts", "documents", ("source", "house", "body"))}
@@ -62,6 +63,7 @@ def is_bounded_search(request) -> bool:
 
 class BoundedColumnFacet(ColumnFacet):
     type = "bounded"
+    _page = None  # the page's address, parsed once (Datasette makes a facet object for each request)
 
     async def facet_results(self):
         where = tally_where(self.sql, self.table)
@@ -126,24 +128,31 @@ class BoundedColumnFacet(ColumnFacet):
         return result
 
     async def _tallied(self, where: str):
+        """Every facet's counts from the tally in one query (one trip to a SQL thread, where a busy server makes
+        each trip wait), each the column facet's query (ColumnFacet.facet_results) over the tally: same groups,
+        same order."""
         tally, count_column, _columns = TALLIES[self.table]
         facet_size = self.get_facet_size()
-        results, timed_out = [], []
-        for column, source in self._columns():
-            col = escape_sqlite(column)
-            # The column facet's query (ColumnFacet.facet_results), over the tally: same groups, same order.
-            sql = f"""select {col} as value, sum({count_column}) as count from {tally}
-                where {where + ' and ' if where else ''}{col} is not null
-                group by {col} having count > 0 order by count desc, value limit {facet_size + 1}"""
-            try:
-                rows = (await self.ds.execute(self.database, sql, self.params, truncate=False,
-                                              custom_time_limit=self.ds.setting("facet_time_limit_ms"))).rows
-            except QueryInterrupted:
-                timed_out.append(column)
-                continue
-            results.append(await self._filled(self._result(column, source, len(rows) > facet_size), column,
-                                              rows[:facet_size]))
-        return results, timed_out
+        columns = list(self._columns())
+        if not columns:
+            return [], []
+        per_column = " union all ".join(
+            f"""select * from (select {i} as facet, {escape_sqlite(column)} as value, sum({count_column}) as count
+                from {tally} where {where + ' and ' if where else ''}{escape_sqlite(column)} is not null
+                group by {escape_sqlite(column)} having count > 0 order by count desc, value limit {facet_size + 1})"""
+            for i, (column, _source) in enumerate(columns))
+        try:
+            rows = (await self.ds.execute(
+                self.database, f"select * from ({per_column}) order by facet, count desc, value", self.params,
+                truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms") * len(columns))).rows
+        except QueryInterrupted:
+            return [], [column for column, _source in columns]
+        results = []
+        for i, (column, source) in enumerate(columns):
+            values = [row for row in rows if row["facet"] == i]
+            results.append(await self._filled(self._result(column, source, len(values) > facet_size), column,
+                                              values[:facet_size]))
+        return results, []
 
     def _result(self, column, source, truncated, skipped=None) -> dict:
         # The shape ColumnFacet.facet_results gives, values added by the caller.
@@ -155,14 +164,23 @@ class BoundedColumnFacet(ColumnFacet):
         return result
 
     def _value(self, column, row, expanded) -> dict:
+        # ColumnFacet's value, its links made as Datasette makes them (path_with_added_args,
+        # path_with_removed_args, absolute_url) from the page's address parsed once a page, not once a value.
+        if self._page is None:
+            # (blank values: kept to tell what is selected, dropped from links, as those functions do)
+            self._page = (urllib.parse.parse_qsl(self.request.query_string), set(self.get_querystring_pairs()),
+                          self.ds.absolute_url(self.request, self.ds.urls.path(self.request.path)))
+        pairs, pair_set, page_url = self._page
         column_qs = f"{column}__exact" if column.startswith("_") else column
-        selected = (column_qs, str(row["value"])) in self.get_querystring_pairs()
+        selected = (column_qs, str(row["value"])) in pair_set
         if selected:
-            toggle_path = path_with_removed_args(self.request, {column_qs: str(row["value"])})
+            removed = (column_qs, str(row["value"]))
+            toggle = [pair for pair in pairs if pair != removed]
         else:
-            toggle_path = path_with_added_args(self.request, {column_qs: row["value"]})
+            toggle = [*pairs, (column_qs, row["value"])]
+        query = urllib.parse.urlencode(toggle)
         return {"value": row["value"], "label": expanded.get((column, row["value"]), row["value"]),
-                "count": row["count"], "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(toggle_path)),
+                "count": row["count"], "toggle_url": f"{page_url}?{query}" if query else page_url,
                 "selected": selected}
 
 
