@@ -34,9 +34,9 @@ from extract.commitment_ids import assign_ids
 from extract.grouping import GENERIC_STEMS, VAGUE_DEEDS, Unit, cached_canonical_owner, group, related_owners
 from extract.overrides import Override
 from extract.status import UNCLEAR_AFTER_DAYS
-from extract.timeline import (Commitment, MemoryLinkIndex, _report_event, _event, best_link, link_candidates,
+from extract.timeline import (Commitment, MemoryLinkIndex, report_event, event_row, best_link, link_candidates,
                               mention_events, report_unit)
-from extract.track import Review, _commitment_row, _unit, group_rank, mention_key, refreshed_row, sequenced, sort_key
+from extract.track import Review, commitment_row, unit_of, group_rank, mention_key, refreshed_row, sequenced, sort_key
 
 # Bump when tracking's rules change: a store tracked by other rules is regrouped whole.
 TRACKING_VERSION = "1"
@@ -212,7 +212,7 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
     new_mentions = store.tracked_by_id(mention_ids)
     new_negatives = store.negatives_by_id(mention_ids)
     new_reports = store.reports_by_id(report_ids)
-    new_units = sorted((_unit(m) for m in new_mentions), key=sort_key)
+    new_units = sorted((unit_of(m) for m in new_mentions), key=sort_key)
     last = tuple(state["last_unit"]) if state.get("last_unit") else None
     if new_units and last is not None and sort_key(new_units[0]) <= last:
         return "a new mention is dated before the last one grouped"
@@ -229,7 +229,7 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
     # comes after every grouped one, so no earlier decision changes.
     earlier: dict[str, list[Unit]] = {}
     for row, group_id in sorted(members, key=lambda item: (item[0]["date"] or "", item[0]["id"])):
-        earlier.setdefault(group_id, []).append(_unit(row))
+        earlier.setdefault(group_id, []).append(unit_of(row))
     groups = group(new_units, earlier=list(earlier.values()))
     ids, redirects = assign_ids(groups, previous, store.group_id_taken)
     new_ids = {u.id for u in new_units}
@@ -246,7 +246,7 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
     commitments: dict[str, Commitment] = {}
     for group_id, units in dirty.items():
         rows = sorted((rows_by_id[u.id] for u in units), key=lambda m: (m["date"] or "", m["id"]))
-        commitments[group_id] = Commitment(group_id, [_unit(m) for m in rows], rows)
+        commitments[group_id] = Commitment(group_id, [unit_of(m) for m in rows], rows)
     order = {group_id: group_rank(units[0]) for group_id, units in dirty.items()}
     fresh = {group_id for group_id in dirty if group_id not in was.values()}
 
@@ -271,7 +271,7 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
         keys = link_candidates(unit, index) - {excluded}
         for commitment_id, (rank, rows) in store.commitments(keys - set(loaded)).items():
             rows.sort(key=lambda m: (m["date"] or "", m["id"]))
-            loaded[commitment_id] = (rank, Commitment(commitment_id, [_unit(m) for m in rows], rows))
+            loaded[commitment_id] = (rank, Commitment(commitment_id, [unit_of(m) for m in rows], rows))
         return [(k, loaded[k][1]) for k in sorted((k for k in keys if k in loaded), key=lambda k: (loaded[k][0], k))]
 
     new_links: dict[str, list[dict]] = {}
@@ -280,18 +280,18 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
         found = best_link(unit, True, candidates(unit))
         if found:
             new_links.setdefault(found[0], []).append(
-                _event(found[0], "dropped", row, mention_id=row["id"], score=found[1]))
+                event_row(found[0], "dropped", row, mention_id=row["id"], score=found[1]))
     for row in reports.values():
         unit = report_unit(row)
         delivered = row["event"] == "delivered"
         found = best_link(unit, delivered, candidates(unit))
         if found:
             event = ("partly_delivered" if row.get("partial") else "delivered") if delivered else row["event"]
-            new_links.setdefault(found[0], []).append(_report_event(found[0], event, row, found[1]))
+            new_links.setdefault(found[0], []).append(report_event(found[0], event, row, found[1]))
         if delivered:
             step = best_link(unit, False, candidates(unit, excluded=found[0] if found else None))
             if step:
-                new_links.setdefault(step[0], []).append(_report_event(step[0], "progress", row, step[1]))
+                new_links.setdefault(step[0], []).append(report_event(step[0], "progress", row, step[1]))
 
     new_rows = set(report_ids) | set(mention_ids)
     old_links = store.link_events_of_rows([r for r in reports if r not in new_rows],
@@ -306,7 +306,7 @@ def track_increment(store, changes: list, overrides: list[Override], as_of: date
         if commitment_id in dirty:
             kept = [e for e in kept if e["link"] != "automatic" or e["report_id"] or e["event"] == "dropped"]
             timeline = sequenced(mention_events(commitments[commitment_id]) + kept + new_links.get(commitment_id, []))
-            rows.append(_commitment_row(commitments[commitment_id], timeline, Review(), as_of))
+            rows.append(commitment_row(commitments[commitment_id], timeline, Review(), as_of))
         else:
             timeline = sequenced(kept + new_links.get(commitment_id, []))
             rows.append(refreshed_row(row, timeline, as_of))

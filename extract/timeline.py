@@ -36,7 +36,7 @@ def event_id(event: str, source_row_id: str) -> str:
     return hashlib.sha1(f"{event}|{source_row_id}".encode()).hexdigest()[:16]
 
 
-def _event(commitment_id: str, event: str, row: dict, *, mention_id=None, report_id=None,
+def event_row(commitment_id: str, event: str, row: dict, *, mention_id=None, report_id=None,
            score=None, deadline=None, deadline_text=None, date=None) -> dict:
     return {
         "id": event_id(event, mention_id or report_id),
@@ -70,7 +70,7 @@ def mention_events(commitment: Commitment) -> list[dict]:
             kind = "delayed"
         if deadline and (latest_deadline is None or deadline > latest_deadline):
             latest_deadline = deadline
-        events.append(_event(commitment.id, kind, mention, mention_id=mention["id"],
+        events.append(event_row(commitment.id, kind, mention, mention_id=mention["id"],
                              deadline=deadline, deadline_text=mention.get("deadline_text")))
     return events
 
@@ -243,7 +243,7 @@ def timelines(commitments: list[Commitment], reports: list[dict], negatives: lis
     index = MemoryLinkIndex(commitments)
     for row, number, score in link(commitments, negatives, lambda row: True, index=index):
         commitment = commitments[number]
-        events[commitment.id].append(_event(commitment.id, "dropped", row, mention_id=row["id"], score=score))
+        events[commitment.id].append(event_row(commitment.id, "dropped", row, mention_id=row["id"], score=score))
     delivered_to: dict[str, int] = {}
     for row, number, score in link(commitments, reports, lambda row: row["event"] == "delivered", index=index):
         commitment = commitments[number]
@@ -251,19 +251,19 @@ def timelines(commitments: list[Commitment], reports: list[dict], negatives: lis
         if event == "delivered":
             delivered_to[row["id"]] = number
             event = "partly_delivered" if row.get("partial") else "delivered"
-        events[commitment.id].append(_report_event(commitment.id, event, row, score))
+        events[commitment.id].append(report_event(commitment.id, event, row, score))
     # A deed done on the same thing is a step towards another promise about it: the
     # consultation response published, the Bill introduced, on the way to the regime.
     done = [row for row in reports if row["event"] == "delivered"]
     for row, number, score in link(commitments, done, lambda row: False, exclude=delivered_to, index=index):
         if score >= MIN_STEP_LINK:
             commitment = commitments[number]
-            events[commitment.id].append(_report_event(commitment.id, "progress", row, score))
+            events[commitment.id].append(report_event(commitment.id, "progress", row, score))
     return events
 
 
-def _report_event(commitment_id: str, event: str, row: dict, score: float) -> dict:
-    return _event(commitment_id, event, row, report_id=row["id"], score=score,
+def report_event(commitment_id: str, event: str, row: dict, score: float) -> dict:
+    return event_row(commitment_id, event, row, report_id=row["id"], score=score,
                   deadline=row.get("new_deadline"), deadline_text=row.get("new_deadline_text"),
                   date=row.get("event_date") or row["date"])
 

@@ -45,7 +45,7 @@ def mention_key(mention: dict) -> str:
     return f"{mention['document_id']}:{mention['sentence_start']}:{mention.get('action_start')}"
 
 
-def _unit(mention: dict) -> Unit:
+def unit_of(mention: dict) -> Unit:
     return Unit(mention["id"], mention.get("owner"), mention.get("action") or "", mention.get("date"),
                 mention.get("context") or "", key=mention_key(mention))
 
@@ -56,7 +56,7 @@ def title_of(mentions: list[dict]) -> str:
         number, mention = item
         action = (mention.get("action") or "").strip()
         words = action.split()
-        unit = _unit(mention)
+        unit = unit_of(mention)
         return (
             bool(unit.deed.object - GENERIC_STEMS),
             not (len(words) > 1 and words[1].lower() in PRONOUN_OBJECTS),
@@ -73,7 +73,7 @@ def track(mentions: list[dict], negatives: list[dict], reports: list[dict], prev
           overrides: list[Override], as_of: date, overrides_path: Path | str = "overrides") -> Tracking:
     by_id = {m["id"]: m for m in mentions}
     unlinked = _unlinked(overrides, by_id, overrides_path)
-    units = [_unit(m) for m in mentions if m["id"] not in unlinked]
+    units = [unit_of(m) for m in mentions if m["id"] not in unlinked]
     groups = group(units)
     ids, redirects = assign_ids(groups, previous)
     automatic = {u.key: commitment_id for units_, commitment_id in zip(groups, ids) for u in units_}
@@ -83,13 +83,13 @@ def track(mentions: list[dict], negatives: list[dict], reports: list[dict], prev
     commitments = []
     for commitment_id, mention_ids in members.items():
         rows = sorted((by_id[i] for i in mention_ids), key=lambda m: (m["date"] or "", m["id"]))
-        commitments.append(Commitment(commitment_id, [_unit(m) for m in rows], rows))
+        commitments.append(Commitment(commitment_id, [unit_of(m) for m in rows], rows))
     events = timelines(commitments, reports, negatives)
     _apply_status_overrides(overrides, events, reviews, redirects, overrides_path)
 
     for timeline in events.values():
         sequenced(timeline)
-    rows = [_commitment_row(c, events[c.id], reviews.get(c.id, Review()), as_of) for c in commitments]
+    rows = [commitment_row(c, events[c.id], reviews.get(c.id, Review()), as_of) for c in commitments]
     assignment = {mention_id: c.id for c in commitments for mention_id in (m["id"] for m in c.mentions)}
     all_events = [e for c in commitments for e in events[c.id]]
     group_of = {u.id: commitment_id for units_, commitment_id in zip(groups, ids) for u in units_}
@@ -222,7 +222,7 @@ def refreshed_row(row: dict, events: list[dict], as_of: date) -> dict:
     return row
 
 
-def _commitment_row(commitment: Commitment, events: list[dict], review: Review, as_of: date) -> dict:
+def commitment_row(commitment: Commitment, events: list[dict], review: Review, as_of: date) -> dict:
     mentions = commitment.mentions
     first = mentions[0]
     reviewed_status = next((e for e in reversed(events) if e["event"] == "reviewed"), None)
