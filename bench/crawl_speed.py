@@ -135,12 +135,12 @@ def measure(questions: int = 2000, repeats: int = 3, project: Path = ROOT) -> di
             before = server.requests
             reference, reference_records = time_reference(server, Path(tmp))
             requests = server.requests - before
-            project, records = time_project(server, Path(tmp, f"crawl{repeat}.db"), project)
+            seconds, records = time_project(server, Path(tmp, f"crawl{repeat}.db"), project)
             runs.append({"records": records, "reference_records": reference_records,
-                         "project_s": round(project, 2), "reference_s": round(reference, 2),
-                         "project_records_per_s": round(records / project),
+                         "project_s": round(seconds, 2), "reference_s": round(reference, 2),
+                         "project_records_per_s": round(records / seconds),
                          "reference_records_per_s": round(reference_records / reference),
-                         "ratio": round((records / project) / (reference_records / reference), 3)})
+                         "ratio": round((records / seconds) / (reference_records / reference), 3)})
     return {"measure": "crawl", "questions": questions, "requests": requests, "runs": runs,
             "ratio": sorted(r["ratio"] for r in runs)[len(runs) // 2]}
 
