@@ -106,13 +106,14 @@ def measure(store: Path, new: int = 100, project: Path = ROOT, track_limit_s: fl
     steps["pending query"], pending = _script(PENDING, store, project)
     steps["extraction without tracking"], extracted = _script(EXTRACT, store, project)
     try:
-        steps["tracking"], _ = _run(["--db", str(store), "track", "--as-of", AS_OF], project, timeout=track_limit_s)
+        steps["tracking"], tracked = _run(["--db", str(store), "track", "--as-of", AS_OF], project, timeout=track_limit_s)
     except subprocess.TimeoutExpired:
-        steps["tracking"] = f"over {track_limit_s:g}"
+        steps["tracking"], tracked = f"over {track_limit_s:g}", ""
     documents = _count(store, "select count(*) from documents")
     mentions = _count(store, "select count(*) from mentions")
     return {"measure": "daily update", "store": store.name, "documents": documents, "mentions": mentions, "new": new,
-            "crawl_requests": requests, "pending_after_crawl": pending, "extracted": extracted, "seconds": steps}
+            "crawl_requests": requests, "pending_after_crawl": pending, "extracted": extracted, "seconds": steps,
+            "tracking": tracked}  # its summary line says whether the run was incremental or whole, and why
 
 
 def main():

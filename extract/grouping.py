@@ -241,6 +241,10 @@ class Unit:
     date: str | None
     context: str = ""  # the question's heading or the document's title
     key: str = ""  # survives re-extraction (document and sentence); the id when not given
+    # Where it stands among the mentions of its day: its document, then its place in it. Later
+    # documents of a day (the API numbers them as they come) are grouped after earlier ones, so
+    # a day's late answers extend an incremental run instead of forcing a whole one.
+    order: tuple = ()
     deed: Deed = field(init=False)
     context_words: frozenset[str] = field(init=False)
 
@@ -248,6 +252,11 @@ class Unit:
         self.key = self.key or self.id
         self.deed = read_action(self.action or "")
         self.context_words = frozenset(content_stems(self.context) - GENERIC_STEMS)
+
+
+def unit_order(unit: Unit) -> tuple:
+    """Grouping's order: by date, then the document and the place in it, then the id."""
+    return (unit.date or "", *unit.order, unit.id)
 
 
 def similarity(a: Unit, b: Unit, same_deed: bool = True, other_verbs: bool = True) -> float:
@@ -332,7 +341,7 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
                 index.setdefault(key, set()).add(len(groups) - 1)
             if len(keys) == 1:
                 single.setdefault(keys[0], set()).add(len(groups) - 1)
-    for unit in sorted(units, key=lambda u: (u.date or "", u.id)):
+    for unit in sorted(units, key=unit_order):
         keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
         needed = 1 if len(keys) == 1 else 2
         candidates = _sharing(keys, index, needed)

@@ -39,7 +39,7 @@ from extract.timeline import (Commitment, MemoryLinkIndex, report_event, event_r
 from extract.track import Review, commitment_row, unit_of, group_rank, mention_key, refreshed_row, sequenced, sort_key
 
 # Bump when tracking's rules change: a store tracked by other rules is regrouped whole.
-TRACKING_VERSION = "1"
+TRACKING_VERSION = "2"
 
 
 def overrides_hash(path: Path | None) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from common.kinds import KIND_ORDER
 from extract.commitment_ids import assign_ids
-from extract.grouping import GENERIC_STEMS, Unit, group
+from extract.grouping import GENERIC_STEMS, Unit, group, unit_order
 from extract.overrides import Override
 from extract.status import derive_status
 from extract.timeline import EVENT_ORDER, Commitment, timelines
@@ -46,8 +46,11 @@ def mention_key(mention: dict) -> str:
 
 
 def unit_of(mention: dict) -> Unit:
+    action_start = mention.get("action_start")
     return Unit(mention["id"], mention.get("owner"), mention.get("action") or "", mention.get("date"),
-                mention.get("context") or "", key=mention_key(mention))
+                mention.get("context") or "", key=mention_key(mention),
+                order=(mention.get("document_id") or "", mention.get("sentence_start") or 0,
+                       -1 if action_start is None else action_start))
 
 
 def title_of(mentions: list[dict]) -> str:
@@ -101,7 +104,7 @@ def track(mentions: list[dict], negatives: list[dict], reports: list[dict], prev
 
 
 def sort_key(unit) -> tuple:
-    return (unit.date or "", unit.id)
+    return unit_order(unit)
 
 
 def group_rank(first: Unit) -> str:
