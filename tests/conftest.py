@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 import socket
@@ -82,6 +83,21 @@ def wait_for_json(url: str, server: subprocess.Popen, seconds: float = 20):
                 _out, err = server.communicate(timeout=10)
                 raise AssertionError(f"no answer from {url} (exit {server.returncode}):\n{(err or b'')[-3000:]!r}")
             time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def serving(db_path, *extra: str):
+    """`commitments serve` on a free port, answering: yields its base address; stopped after."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port),
+                                *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_json(f"{base}/-/versions.json", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def jsonl(text: str) -> list[dict]:

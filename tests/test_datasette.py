@@ -21,7 +21,7 @@ import yaml
 from common import resources
 from db.schema import FOREIGN_KEYS, TABLES, VIEWS, ensure_db_shape
 from extract.status import UNCLEAR_AFTER_DAYS
-from tests.conftest import ROOT, free_port, get_json, run_cli, wait_for_json
+from tests.conftest import ROOT, free_port, get_json, run_cli, serving, wait_for_json
 
 AS_OF = "2024-06-30"
 SITE_URL = "https://example.org/tracker"
@@ -92,17 +92,8 @@ def db_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(db_path):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port),
-                                "--site-url", SITE_URL + "/"],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_json(f"{base}/-/versions.json", process)
+    with serving(db_path, "--site-url", SITE_URL + "/") as base:
         yield f"{base}/commitments"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def rows(url: str, **params) -> list[dict]:

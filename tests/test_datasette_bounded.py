@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 import db
-from tests.conftest import ROOT, free_port, get_json, wait_for_json
+from tests.conftest import ROOT, free_port, get_json, serving, wait_for_json
 
 DOCUMENTS = 25_000
 SOURCES = ["written_question", "written_statement", "article", "oral_evidence"]
@@ -59,16 +59,8 @@ def store(tmp_path_factory):
 
 @contextlib.contextmanager
 def served(path):
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(path), "serve", "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_json(f"{base}/-/versions.json", process)
+    with serving(path) as base:
         yield f"{base}/{path.stem}/documents"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
