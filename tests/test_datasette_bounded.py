@@ -187,6 +187,8 @@ def test_a_big_search_says_it_was_not_counted_and_a_small_one_is_counted(documen
         html = response.read().decode()
     assert "more than 10,000 rows: not counted" in html and 'value="common"' in html
     assert "not counted: more than 5,000 rows match" in html
+    # the note stands outside the list of values, and no count of values ("source 0") is shown beside it
+    assert '<p class="facet-skipped">not counted' in html and 'class="facet-info-total"' not in html
     # counted exactly below the bound (facets too, below theirs), however the address came
     several = page(documents, _search="several")
     assert several["filtered_table_rows_count"] == 8_334 and "not counted" not in several["human_description_en"]
