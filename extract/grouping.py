@@ -309,6 +309,18 @@ def _context_overlap(a: Unit, b: Unit) -> float:
     return shared if shared >= MIN_CONTEXT_OVERLAP else 0.0
 
 
+def _best_similarity(members: list[Unit], unit: Unit) -> float:
+    """The highest similarity of `unit` with any member, stopping at 1.0 (none is higher)."""
+    best = 0.0
+    for member in members:
+        score = similarity(member, unit)
+        if score > best:
+            best = score
+            if best >= 1.0:
+                break
+    return best
+
+
 def _sharing(keys: list[str], index: dict[str, set[int]], needed: int) -> set[int]:
     """The groups found under at least `needed` (1 or 2) of `keys` in `index`. The longest
     list (a word in every object, "strategy") is only looked up, never walked: a group in it
@@ -333,8 +345,11 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
     # common nouns ("strategy", "review") from making every group a candidate.
     index: dict[str, set[int]] = {}
     single: dict[str, set[int]] = {}  # groups holding a member whose object is this one word
+    owners: list[set] = []  # each group's members' canonical owners: a group none of whose owners a unit
+    # could be compatible with scores 0 for every member, so it is passed over without comparing them
     for members in earlier:
         groups.append(list(members))
+        owners.append({cached_canonical_owner(member.owner) for member in members})
         for member in members:
             keys = sorted(member.deed.object) or [f"<{member.deed.verb}>"]
             for key in keys:
@@ -347,14 +362,23 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
         candidates = _sharing(keys, index, needed)
         candidates.update(*(single.get(key, ()) for key in keys))
         best, best_score = None, 0.0
-        for number in sorted(candidates):
-            score = max(similarity(member, unit) for member in groups[number])
+        # A vague deed scores 0 with anything; no score exceeds 1.0, so the first group to
+        # reach it wins (a later one must score more to replace it): the same groups, sooner.
+        reachable = related_owners(unit.owner)
+        for number in sorted(candidates) if unit.deed.verb not in VAGUE_DEEDS else ():
+            if owners[number].isdisjoint(reachable):
+                continue
+            score = _best_similarity(groups[number], unit)
             if score > best_score:
                 best, best_score = number, score
+                if score >= 1.0:
+                    break
         if best is None or best_score < threshold:
             best = len(groups)
             groups.append([])
+            owners.append(set())
         groups[best].append(unit)
+        owners[best].add(cached_canonical_owner(unit.owner))
         for key in keys:
             index.setdefault(key, set()).add(best)
         if len(keys) == 1:
