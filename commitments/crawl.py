@@ -116,6 +116,12 @@ def run_crawl(spider: str, spider_args: dict, *, db_path: str, api_url: str | No
 
         if not redis_url and job_dir_remembers(job_dir):
             click.echo(f"Resuming the unfinished crawl kept in {job_dir}", err=True)
+            # Scrapy's queue of pending requests is left as the run stopped; a run killed while
+            # writing it leaves a truncated record, and reading that ended the resumed crawl early
+            # as "finished" (84 of 450 records). The queue is not needed: a resumed crawl walks the
+            # lists again and asks again for every record the store does not hold whole
+            # (SourceSpider.request), so only the seen-set is kept.
+            shutil.rmtree(Path(job_dir) / "requests.queue", ignore_errors=True)
         process = CrawlerProcess(project)
         crawler = process.create_crawler(spider)
         process.crawl(crawler, **args)
