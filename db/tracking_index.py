@@ -111,10 +111,14 @@ class TrackingStore:
 
     def groups_by(self, group_ids: Iterable[str], owners) -> set[str]:
         """Those of `group_ids` with a member by one of `owners` (canonical)."""
+        return self._units_among("group_id", group_ids, owners)
+
+    def _units_among(self, column: str, keys: Iterable[str], owners, also: str = "") -> set[str]:
+        """Those of `keys` (values of `column`) with a grouped member by one of `owners` (and `also`)."""
         found = set()
         clause, named = _owner_clause("owner", owners)
-        for chunk in _chunks(group_ids):
-            found.update(self._column(f"select distinct group_id from tracking_units where group_id in "
+        for chunk in _chunks(keys):
+            found.update(self._column(f"select distinct {column} from tracking_units where {also}{column} in "
                                       f"({_marks(chunk)}){clause}", chunk + named))
         return found
 
@@ -169,12 +173,7 @@ class TrackingStore:
 
     def generic_among(self, keys, owners) -> set[str]:
         """Those of `keys` with an all-generic member by one of `owners`."""
-        found = set()
-        clause, named = _owner_clause("owner", owners)
-        for chunk in _chunks(keys):
-            found.update(self._column(f"select distinct commitment_id from tracking_units where generic = 1 and "
-                                      f"commitment_id in ({_marks(chunk)}){clause}", chunk + named))
-        return found
+        return self._units_among("commitment_id", keys, owners, also="generic = 1 and ")
 
     def generic(self, owners) -> set[str]:
         clause, named = _owner_clause("owner", owners)
