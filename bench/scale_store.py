@@ -181,8 +181,8 @@ def build(path: Path, n: int, seed: int = 14, log=print) -> dict:
             log(f"  full-text index of {table} rebuilt in {timings[f'{table}_fts_s']} s")
         for sql in triggers.values():
             conn.execute(sql)
-        # what the facet count triggers would have kept, set aside with the others (Datasette's facets read it)
-        db.schema.count_document_facets(conn)
+        # what the facet count triggers would have kept, set aside with the others (Datasette's facets read them)
+        db.schema.count_facets(conn, [table for table in db.schema.FACET_TALLIES if table in FULL_TEXT_TABLES])
     conn.execute("pragma wal_checkpoint(truncate)")
     store.close()
     timings["total_s"] = round(time.perf_counter() - start, 1)

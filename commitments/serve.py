@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from common import resources
+from db.schema import FACET_TALLIES, VIEW_TALLIES
 
 METADATA = resources.datasette_metadata()
 TEMPLATES = resources.datasette_templates()  # None: none shipped
@@ -24,6 +25,7 @@ SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off"}
 REGISTRY_PLUGINS = ("datasette-atom", "datasette-search-all", "datasette-dashboards")
 SITE_LINKS = "commitments-site-links"  # db/datasette_plugins/commitments_site_links.py
 MEASURED = "commitments-measured"  # db/datasette_plugins/commitments_measured.py: the about page's figures
+FACETS = "commitments-facets"  # db/datasette_plugins/commitments_facets.py: the tallies it may read
 
 
 def metadata_for(db_path: str, site_url: str | None = None) -> dict:
@@ -40,7 +42,16 @@ def metadata_for(db_path: str, site_url: str | None = None) -> dict:
     if site_url:
         plugins[SITE_LINKS] = {"site_url": site_url.rstrip("/")}
     plugins[MEASURED] = resources.measured_figures()
+    plugins[FACETS] = {"tallies": facet_tallies()}
     return metadata
+
+
+def facet_tallies() -> dict:
+    """The facet plugin's tallies: each tallied table's, and each view's that reads its table's."""
+    tallies = {table: {"tally": tally, "columns": list(columns)} for table, (tally, columns) in FACET_TALLIES.items()}
+    for view, (table, where) in VIEW_TALLIES.items():
+        tallies[view] = {**tallies[table], "count": table, **({"where": where} if where else {})}
+    return tallies
 
 
 def write_metadata(db_path: str, site_url: str | None = None) -> str:

@@ -53,6 +53,8 @@ def store(tmp_path_factory):
     with database.conn:
         database["documents"].insert_all(_document(i) for i in range(DOCUMENTS))
         database["mentions"].insert_all(_mention(i) for i in range(MENTIONS))
+        for table in ("written_questions", "commitments", "commitment_events"):
+            database[table].insert_all(_tallied_row(table, i) for i in range(3_000))
     database.close()
     return path
 
@@ -93,6 +95,39 @@ def test_the_documents_facets_give_datasettes_column_facet_numbers(documents, fi
         assert ours["results"] == datasettes["results"], (column, filters)
         assert (ours["type"], ours["truncated"]) == (datasettes["type"], datasettes["truncated"])
     assert any(value["count"] for value in facets["source"]["results"]) or filters == {"source": "no such source"}
+
+
+# Every other tallied table, and the views that read their table's tally: (page, filters)
+TALLIED_PAGES = [
+    ("mentions", {}), ("mentions", {"kind": "firm"}), ("mentions", {"owner": "Home Office", "reported": "1"}),
+    ("mentions", {"sentence__contains": "strategy 1"}),  # not the tally's filter
+    ("trackable_mentions", {}), ("trackable_mentions", {"owner": "HM Treasury"}),
+    ("written_questions", {}), ("written_questions", {"answer_is_holding": "1"}), ("written_answers", {}),
+    ("written_answers", {"house": "a", "answering_body": "b"}), ("commitments", {}), ("commitments", {"status": "c"}),
+    ("commitment_events", {}), ("commitment_events", {"link": "a"}),
+]
+
+
+@pytest.mark.parametrize("table, filters", TALLIED_PAGES)
+def test_every_tallied_page_gives_datasettes_column_facet_numbers(documents, table, filters):
+    from commitments import serve
+
+    url = documents.replace("/documents", f"/{table}")
+    columns = serve.facet_tallies()[table]["columns"]
+    if table == "trackable_mentions":
+        columns = ["owner", "kind", "source"]  # the view's facets (it has no `reported`)
+    query = [*filters.items(), ("_size", 1), *(("_facet", column) for column in columns)]
+    facets = get_json(f"{url}.json?{urllib.parse.urlencode(query)}")["facet_results"]
+    for column in columns:
+        assert facets[column]["results"] == facets[f"{column}_2"]["results"], (table, column, filters)
+        assert facets[column]["truncated"] == facets[f"{column}_2"]["truncated"]
+    assert any(value["count"] for column in columns for value in facets[column]["results"])
+
+
+def test_the_views_pages_count_their_rows(documents):
+    for view, expected in (("written_answers", 3_000),
+                           ("trackable_mentions", sum(1 for i in range(MENTIONS) if _mention(i)["kind"] == "firm"))):
+        assert page(documents.replace("/documents", f"/{view}"), _size=1)["filtered_table_rows_count"] == expected
 
 
 def test_the_tallied_facets_are_one_query(store):
@@ -136,45 +171,80 @@ def test_the_page_reads_the_tally_when_only_its_columns_filter(store, tmp_path):
             1 for i in range(DOCUMENTS) if _document(i)["source"] == "article" and _document(i)["house"] is not None)
 
 
-def test_the_tally_follows_every_write(store, tmp_path):
-    copy = tmp_path / "copy.db"
-    copy.write_bytes(store.read_bytes())
-    database = db.open_db(copy)
+def _tally(database, table: str) -> list:
+    tally, columns = db.schema.FACET_TALLIES[table]
+    return sorted(database.conn.execute(f"select {', '.join(columns)}, [{table}] from [{tally}]"), key=repr)
 
-    def tally():
-        return sorted(database.conn.execute("select source, house, body, documents from document_facet_counts"),
-                      key=repr)
 
-    def counted():
-        return sorted(database.conn.execute(
-            "select source, house, body, count(*) from documents group by source, house, body"), key=repr)
+def _counted(database, table: str) -> list:
+    columns = ", ".join(db.schema.FACET_TALLIES[table][1])
+    return sorted(database.conn.execute(f"select {columns}, count(*) from [{table}] group by {columns}"), key=repr)
 
-    assert tally() == counted()
+
+def _row_id(table: str, i: int):
+    return i if db.schema.TABLES[table]["columns"]["id"] is int else f"{table}:{i}"
+
+
+def _tallied_row(table: str, i: int) -> dict:
+    """A row of `table` whose faceted columns take a few values each, nulls among them."""
+    pick = random.Random(f"{table}{i}")
+    row = {"id": _row_id(table, i)}
+    for column in db.schema.FACET_TALLIES[table][1]:
+        kind = db.schema.TABLES[table]["columns"][column]
+        row[column] = pick.choice([None, 0, 1] if kind is int else [None, "a", "b", "c"])
+    return row
+
+
+@pytest.mark.parametrize("table", list(db.schema.FACET_TALLIES))
+def test_every_tally_follows_every_write(tmp_path, table):
+    database = db.open_db(tmp_path / "store.db")
+    columns = db.schema.FACET_TALLIES[table][1]
     with database.conn:
-        db.rows.upsert(database, "documents", {"id": "written_question:3", "house": None, "body": "Home Office"})
-        db.rows.upsert(database, "documents", {"id": "written_question:6", "source": "article", "house": "Lords"})
-        db.rows.upsert(database, "documents", {"id": "new:1", "source": "new", "house": None, "body": None})
-        db.rows.upsert(database, "documents", {"id": "written_question:9", "title": "only the title changed"})
-        database.conn.execute("delete from documents where body = 'Cabinet Office' and house is null")
-    assert tally() == counted()
-    assert ("new", None, None, 1) in tally()
-    assert not any(row[2] == "Cabinet Office" and row[1] is None for row in tally())  # gone, not left at 0
+        database[table].insert_all(_tallied_row(table, i) for i in range(300))
+    assert _tally(database, table) == _counted(database, table) and _counted(database, table)
+    pick = random.Random(table)
+    with database.conn:
+        for i in pick.sample(range(300), 60):  # a faceted column changed, to a value or a null
+            database[table].update(_row_id(table, i), {pick.choice(columns): pick.choice([None, "b", 1])})
+        for i in range(300, 310):  # new rows, one a combination never seen before
+            db.rows.upsert(database, table, {**_tallied_row(table, i), columns[0]: "new"})
+        database[table].update(_row_id(table, 5), {"id": _row_id(table, 5000)})  # no faceted column changed
+        database.conn.execute(f"delete from [{table}] where [{columns[0]}] is null")
+    assert _tally(database, table) == _counted(database, table)
+    assert not any(row[-1] <= 0 for row in _tally(database, table))  # a combination no row has is gone
 
 
-def test_an_older_store_is_counted_when_migrated(store, tmp_path):
-    copy = tmp_path / "older.db"
-    copy.write_bytes(store.read_bytes())
-    database = db.open_db(copy)
-    for trigger in db.schema.FACET_COUNT_TRIGGERS:
+@pytest.mark.parametrize("table", list(db.schema.FACET_TALLIES))
+def test_an_older_store_is_counted_when_migrated(tmp_path, table):
+    path = tmp_path / "older.db"
+    database = db.open_db(path)
+    with database.conn:
+        database[table].insert_all(_tallied_row(table, i) for i in range(200))
+    for trigger in db.schema.FACET_COUNT_TRIGGERS[table]:
         database.conn.execute(f"drop trigger {trigger}")
-    database["document_facet_counts"].drop()
-    database.conn.execute("pragma user_version = 3")
+    database[db.schema.FACET_TALLIES[table][0]].drop()
+    database.conn.execute("pragma user_version = 5")
     database.conn.commit()
     database.close()
-    migrated = db.open_db(copy)
-    assert migrated.conn.execute("select sum(documents), count(*) from document_facet_counts").fetchone() == (
-        DOCUMENTS, migrated.conn.execute("select count(*) from (select distinct source, house, body from documents)")
-        .fetchone()[0])
+    migrated = db.open_db(path)
+    assert _tally(migrated, table) == _counted(migrated, table) and _counted(migrated, table)
+
+
+def test_a_derived_table_made_again_is_counted_again(tmp_path):
+    """Tracking's tables are dropped and made again when their shape changes: their tallies with them."""
+    path = tmp_path / "store.db"
+    database = db.open_db(path)
+    with database.conn:
+        database["commitments"].insert_all(_tallied_row("commitments", i) for i in range(50))
+        database["commitments"].add_column("an_old_column", str)
+    database.conn.execute("pragma user_version = 5")
+    database.conn.commit()
+    database.close()
+    migrated = db.open_db(path)
+    assert migrated["commitments"].count == 0 and _tally(migrated, "commitments") == []
+    with migrated.conn:
+        migrated["commitments"].insert_all(_tallied_row("commitments", i) for i in range(20))
+    assert _tally(migrated, "commitments") == _counted(migrated, "commitments")
 
 
 def test_a_big_search_says_it_was_not_counted_and_a_small_one_is_counted(documents):

@@ -100,6 +100,16 @@ def test_ensure_db_shape_is_safe_to_rerun_and_adds_search_and_views():
     assert {"trackable_mentions", "written_answers"} <= set(database.view_names())
 
 
+def test_written_answers_names_the_asking_and_answering_members():
+    database = memory_db()
+    database["members"].insert_all([{"id": 1, "name": "Asking Member"}, {"id": 2, "name": "Answering Member"}])
+    database["written_questions"].insert_all([
+        {"id": 10, "house": "Commons", "asking_member_id": 1, "answering_member_id": 2},
+        {"id": 11, "house": "Lords", "asking_member_id": 3, "answering_member_id": None}])  # 3: no such member
+    named = {row["id"]: (row["asking_member"], row["answering_member"]) for row in database["written_answers"].rows}
+    assert named == {10: ("Asking Member", "Answering Member"), 11: (None, None)}
+
+
 def test_html_to_text_keeps_paragraphs_and_list_items_apart():
     text = html_to_text("<p>The Government will:</p><ul><li>publish a plan;</li><li>consult.</li></ul><p>Next.</p>")
     assert text.splitlines() == ["The Government will:", "- publish a plan;", "- consult.", "Next."]

@@ -4,8 +4,13 @@
 Datasette's column facet counts every row the page's filters select, once per facet: on 1,000,000
 documents that is seconds a page (bench/README.md). The metadata asks for `bounded` facets instead
 (`facets: [{bounded: source}, ...]`), which give the column facet's numbers for less:
-- a page filtered by nothing but equality on columns of a kept tally (documents: source, house and
-  body, in document_facet_counts, kept by triggers, db/schema.py) reads the tally;
+- a page filtered by nothing but equality on columns of the table's tally reads the tally: how many
+  rows have each combination of the faceted columns, kept by triggers (db/schema.py FACET_TALLIES). The
+  plugin's configuration names them (commitments/serve.py writes it):
+      plugins: {commitments-facets: {tallies: {documents: {tally: document_facet_counts,
+                                                           columns: [source, house, body]}}}}
+  a tally's count column is named after its table, unless `count` names it; a view of some of a
+  table's rows reads the table's tally with the view's `where` clause;
 - a search's facets are counted together in one pass over its rows, when it matches at most
   SEARCH_FACET_ROWS; one matching more is not faceted: each facet says so ("skipped") instead of
   counting every match (as is a search commitments_search.py found to match more than its bound);
@@ -21,8 +26,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_removed_args
 
-# table -> (its tally, the tally's count column, the columns it is kept by)
-TALLIES = {"documents": ("document_facet_counts", "documents", ("source", "house", "body"))}
+PLUGIN = "commitments-facets"
 # A search's facets count at most this many matching rows (a few tens of milliseconds on 1,000,000 documents).
 SEARCH_FACET_ROWS = 5_000
 SKIPPED = "not counted: more than {:,} rows match; narrow the search or filter to see counts"
@@ -30,11 +34,14 @@ SKIPPED = "not counted: more than {:,} rows match; narrow the search or filter t
 EQUALITY = re.compile(r'"(\w+)" = :(p\d+)')
 
 
-def tally_where(sql: str, table: str) -> str | None:
-    """The page's where clause when it is only equalities on the table's tallied columns ("" when the
-    page is unfiltered); None when anything else filters it (a search, `_where`, `_next`, `__gt`...)."""
-    if table not in TALLIES:
-        return None
+def tallies(datasette) -> dict[str, dict]:
+    """table or view -> its tally's configuration: tally, columns, and count and where when given."""
+    return (datasette.plugin_config(PLUGIN) or {}).get("tallies") or {}
+
+
+def tally_where(sql: str, table: str, tallied: tuple[str, ...]) -> str | None:
+    """The page's where clause when it is only equalities on the tallied columns ("" when the page is
+    unfiltered); None when anything else filters it (a search, `_where`, `_next`, `__gt`...)."""
     _select, sep, rest = sql.partition(f" from {escape_sqlite(table)} ")
     if not sep or not _select.startswith("select "):
         return None
@@ -44,7 +51,6 @@ def tally_where(sql: str, table: str) -> str | None:
     if not rest.startswith("where "):
         return None
     clauses = rest[len("where "):].split(" and ")
-    tallied = TALLIES[table][2]
     for clause in clauses:
         match = EQUALITY.fullmatch(clause)
         if not match or match.group(1) not in tallied:
@@ -66,9 +72,12 @@ class BoundedColumnFacet(ColumnFacet):
     _page = None  # the page's address, parsed once (Datasette makes a facet object for each request)
 
     async def facet_results(self):
-        where = tally_where(self.sql, self.table)
+        tally = tallies(self.ds).get(self.table)
+        if tally and not {column for column, _source in self._columns()} <= set(tally["columns"]):
+            tally = None  # a facet the tally is not kept by
+        where = tally_where(self.sql, self.table, tuple(tally["columns"])) if tally else None
         if where is not None:
-            return await self._tallied(where)
+            return await self._tallied(tally, " and ".join(filter(None, [tally.get("where"), where])))
         if is_bounded_search(self.request):
             return self._skipped(), []
         if is_search(self.request):
@@ -127,11 +136,11 @@ class BoundedColumnFacet(ColumnFacet):
         result["results"].extend(self._value(column, row, expanded) for row in rows)
         return result
 
-    async def _tallied(self, where: str):
+    async def _tallied(self, config: dict, where: str):
         """Every facet's counts from the tally in one query (one trip to a SQL thread, where a busy server makes
         each trip wait), each the column facet's query (ColumnFacet.facet_results) over the tally: same groups,
         same order."""
-        tally, count_column, _columns = TALLIES[self.table]
+        tally, count_column = escape_sqlite(config["tally"]), escape_sqlite(config.get("count") or self.table)
         facet_size = self.get_facet_size()
         columns = list(self._columns())
         if not columns:
