@@ -19,7 +19,10 @@ TEMPLATES = resources.datasette_templates()  # None: none shipped
 PLUGINS = resources.datasette_plugins()
 # Facet suggestions try every column of a table on each page view: on 300,000 documents that
 # was most of a 3.3 s search page (bench/README.md). The configured facets stay.
-SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off"}
+# A page of 50 rows, not Datasette's 100: Datasette renders a page's cells one by one in Python,
+# which on the big tables' wide rows of long texts was most of a page's time, one page at a time
+# however many cores there are (bench/README.md); `_size=` still asks for up to 1,000.
+SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off", "default_page_size": "50"}
 # Plugins from the registry that the metadata configures; a published instance installs each at
 # the version installed here (an absent one is left out: its pages are simply not there).
 REGISTRY_PLUGINS = ("datasette-atom", "datasette-search-all", "datasette-dashboards")

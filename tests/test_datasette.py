@@ -329,7 +329,8 @@ def test_the_printed_package_command_is_one_datasette_accepts(db_path):
     params = context.params
     assert params["files"] == (str(db_path),) and params["plugins_dir"] and params["metadata"]
     assert any(pin.startswith("datasette==") for pin in params["install"])
-    assert params["extra_options"] == "--setting sql_time_limit_ms 3000 --setting suggest_facets off"
+    assert params["extra_options"] == ("--setting sql_time_limit_ms 3000 --setting suggest_facets off "
+                                       "--setting default_page_size 50")
     assert "commitments-site-links" in params["metadata"].read()  # click opened the file it names
 
 
@@ -424,3 +425,34 @@ def test_datasette_reads_the_store_through_a_memory_map(tmp_path):
     assert connection.execute("pragma mmap_size").fetchone()[0] == 0
     limits.prepare_connection(connection)
     assert connection.execute("pragma mmap_size").fetchone()[0] > 1 << 30
+
+
+RENDER_CELL_HOOKS = """
+import asyncio, sys
+from datasette.app import Datasette
+from datasette.plugins import pm
+from commitments import serve
+ds = Datasette([sys.argv[1]], metadata=serve.metadata_for(sys.argv[1]), plugins_dir=str(serve.PLUGINS))
+asyncio.run(ds.invoke_startup())
+print(sorted(impl.function.__name__ for impl in pm.hook.render_cell.get_hookimpls()))
+"""
+
+
+@pytest.mark.parametrize("markdown_column, expected", [
+    (None, "_no_cell_is_markdown"),  # no cell can be markdown: the per-cell hook answers at once
+    ("notes_markdown", "render_cell"),  # one can: datasette-render-markdown's own hook renders it
+])
+def test_datasette_render_markdown_is_asked_about_cells_only_where_one_can_be_markdown(tmp_path, markdown_column,
+                                                                                       expected):
+    store = tmp_path / "store.db"
+    database = sqlite_utils.Database(store)
+    ensure_db_shape(database)
+    if markdown_column:
+        database["notes"].insert({"id": 1, markdown_column: "**bold**"}, pk="id")
+    database.close()
+    hooks = subprocess.run([sys.executable, "-c", RENDER_CELL_HOOKS, str(store)], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout
+    assert f"'{expected}'" in hooks
+    if markdown_column:
+        with serving(store) as base:
+            assert "<strong>bold</strong>" in text(f"{base}/store/notes")

@@ -1,0 +1,45 @@
+"""Table pages render their cells for less: a Datasette plugin (`commitments serve` loads this folder with
+--plugins-dir, and so does a published instance; it imports nothing of ours).
+
+datasette-render-markdown, installed for datasette-dashboards' markdown panels, renders a column as
+markdown when its configuration names it or the column's name ends in `_markdown`. To find out, it
+reads its configuration for every cell of every table page: 1,500 cells a page of documents, a fifth
+of the time Datasette takes to render it (bench/README.md). When it is configured for nothing and no
+column of any served table or view is named so, no cell could ever be markdown: its per-cell hook answers
+at once (None, as it would have), and its template function and filter, which the dashboards use, stay.
+"""
+
+import fnmatch
+import json
+
+from datasette import hookimpl
+from datasette.plugins import pm
+
+MARKDOWN_PLUGIN = "datasette-render-markdown"
+MARKDOWN_MODULE = "datasette_render_markdown"
+MARKDOWN_COLUMNS = "*_markdown"  # that plugin's default pattern
+
+
+async def _any_markdown_column(datasette) -> bool:
+    for database in datasette.databases.values():
+        names = await database.execute(
+            "select p.name from sqlite_master m join pragma_table_info(m.name) p where m.type in ('table', 'view')")
+        if any(fnmatch.fnmatch(row[0], MARKDOWN_COLUMNS) for row in names.rows):
+            return True
+    return False
+
+
+def _no_cell_is_markdown(*_args):
+    return None
+
+
+@hookimpl
+def startup(datasette):
+    async def inner():
+        configured = MARKDOWN_PLUGIN in json.dumps(datasette.metadata())  # at any level: instance, database, table
+        if configured or await _any_markdown_column(datasette):
+            return
+        for impl in pm.hook.render_cell.get_hookimpls():
+            if getattr(impl.plugin, "__name__", None) == MARKDOWN_MODULE:
+                impl.function = _no_cell_is_markdown  # the plugin stays listed; its answer was always None here
+    return inner
