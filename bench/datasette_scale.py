@@ -6,9 +6,10 @@ clients; and what a daily update costs on that store (bench/daily_update.py).
 
 The store is built once by bench/scale_store.py (1,000,000 documents: 14 minutes on 2 shared cores, 2.7 GB)
 into --work (default /tmp/bench-datasette) and reused when it is there with that many documents.
-Each page is asked once right after the server starts (cold: the server's caches empty, the file
-in the OS cache as the build left it), then warmed up, then asked `--requests` times by each of
-`--clients` concurrent clients (asyncio, httpx). p50 and p95 are over all those requests.
+Each page is measured as people read it (HTML) and as programs do (`.json`, `--formats`). It is asked
+once right after the server starts (cold: the server's caches empty, the file in the OS cache as the
+build left it), then warmed up, then asked `--requests` times by each of `--clients` concurrent
+clients (asyncio, httpx). p50 and p95 are over all those requests.
 A query past Datasette's time limit makes an error page (`errors`); a facet past its own limit is
 left out of the page (`facets_shown`: fewer than the table's configured facets).
 """
@@ -31,6 +32,7 @@ for path in (str(ROOT), str(BENCH)):
         sys.path.insert(0, path)
 
 GOAL_P95_MS = 200
+FORMATS = ("html", "json")
 CLIENT_TIMEOUT_S = 120  # a page queued behind others' 3 s time limits can take a minute on a loaded machine
 
 
@@ -54,6 +56,12 @@ def pages(name: str) -> dict[str, str]:
         "query: commitments_by_department": f"/{name}/commitments_by_department",
         "search mentions": f"/{name}/mentions?_search=strategy",
         "commitments table, faceted": f"/{name}/commitments",
+        # (d) the other big tables and views, each with its configured facets
+        "mentions table, faceted": f"/{name}/mentions",
+        "written questions table, faceted": f"/{name}/written_questions",
+        "commitment events table, faceted": f"/{name}/commitment_events",
+        "view: trackable_mentions": f"/{name}/trackable_mentions",
+        "view: written_answers": f"/{name}/written_answers",
     }
 
 
@@ -66,11 +74,12 @@ def free_port() -> int:
 class Server:
     """`commitments serve` on the store, as a subprocess of the checkout `project`."""
 
-    def __init__(self, store: Path, project: Path = ROOT):
-        self.store, self.project, self.port = store, project, free_port()
+    def __init__(self, store: Path, project: Path = ROOT, workers: int = 1):
+        self.store, self.project, self.port, self.workers = store, project, free_port(), workers
 
     def __enter__(self):
-        command = [sys.executable, "-m", "commitments", "--db", str(self.store), "serve", "--port", str(self.port)]
+        command = [sys.executable, "-m", "commitments", "--db", str(self.store), "serve", "--port", str(self.port),
+                   *(["--workers", str(self.workers)] if self.workers > 1 else [])]
         start = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=self.project, env={**os.environ, "PYTHONPATH": str(self.project)},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -106,17 +115,20 @@ def _facets(body: bytes) -> int | None:
     return None if facets is None else sum("skipped" not in facet for facet in facets.values())
 
 
+def _as_json(path: str) -> str:
+    return path.replace("?", ".json?", 1) if "?" in path else path + ".json"
+
+
 async def _get(client, path: str) -> tuple[float, int, int | None]:
     import httpx
 
-    json_path = path.replace("?", ".json?", 1) if "?" in path else path + ".json"
     start = time.perf_counter()
     try:
-        response = await client.get(json_path)
+        response = await client.get(path)
     except httpx.TimeoutException:  # counted as an error, at the time it was given up
         return (time.perf_counter() - start) * 1000, 0, None
     elapsed = (time.perf_counter() - start) * 1000
-    return elapsed, response.status_code, _facets(response.content)
+    return elapsed, response.status_code, _facets(response.content) if ".json" in path else None
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -124,10 +136,13 @@ def _percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 1)
 
 
-async def _measure(url: str, paths: dict[str, str], clients: int, requests: int, warmup: int) -> list[dict]:
+async def _measure(url: str, pages: dict[str, str], clients: int, requests: int, warmup: int,
+                   formats: tuple[str, ...] = FORMATS) -> list[dict]:
     import httpx
 
     results = []
+    paths = {f"{label} ({kind})": _as_json(path) if kind == "json" else path
+             for label, path in pages.items() for kind in formats}
     async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT_S) as client:
         cold = {label: await _get(client, path) for label, path in paths.items()}
         for label, path in paths.items():
@@ -170,14 +185,16 @@ def ensure_store(work: Path, documents: int) -> tuple[Path, dict | None]:
 
 
 def measure(documents: int = 1_000_000, clients: int = 6, requests: int = 20, warmup: int = 2,
-            work: Path = Path("/tmp/bench-datasette"), store: Path | None = None, project: Path = ROOT) -> dict:
+            work: Path = Path("/tmp/bench-datasette"), store: Path | None = None, project: Path = ROOT,
+            formats: tuple[str, ...] = FORMATS, only: str | None = None, workers: int = 1) -> dict:
     built = None
     if store is None:
         store, built = ensure_store(work, documents)
-    with Server(store, project) as server:
-        pages_measured = asyncio.run(_measure(server.url, pages(store.stem), clients, requests, warmup))
+    measured = {label: path for label, path in pages(store.stem).items() if not only or only in label}
+    with Server(store, project, workers) as server:
+        pages_measured = asyncio.run(_measure(server.url, measured, clients, requests, warmup, formats))
     return {"measure": "datasette", "documents": documents, "store_bytes": store.stat().st_size, "build": built,
-            "clients": clients, "requests_each": requests, "server_ready_s": server.ready_s,
+            "clients": clients, "requests_each": requests, "formats": list(formats), "workers": workers, "server_ready_s": server.ready_s,
             "goal_p95_ms": GOAL_P95_MS, "pages": pages_measured}
 
 
@@ -190,9 +207,15 @@ def main():
     parser.add_argument("--store", type=Path, default=None, help="measure this store instead of building one")
     parser.add_argument("--project", type=Path, default=ROOT, help="the checkout whose `commitments serve` runs")
     parser.add_argument("--out", type=Path, default=None, help="also write the results here (JSON)")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="html, json or both (the default)")
+    parser.add_argument("--only", default=None, help="measure only the pages whose label contains this")
+    parser.add_argument("--workers", type=int, default=1, help="`commitments serve --workers`: server processes")
     args = parser.parse_args()
+    formats = tuple(kind.strip() for kind in args.formats.split(",") if kind.strip())
+    if not formats or set(formats) - set(FORMATS):
+        parser.error(f"--formats: html, json or both, not {args.formats!r}")
     result = measure(args.documents, args.clients, args.requests, work=args.work, store=args.store,
-                     project=args.project.resolve())
+                     project=args.project.resolve(), formats=formats, only=args.only, workers=args.workers)
     print(json.dumps(result, indent=1))
     if args.out:
         args.out.write_text(json.dumps(result, indent=1) + "\n")

@@ -707,22 +707,27 @@ def build_site(ctx, out, datasette_url):
 @click.option("--site-url", default=None, metavar="URL",
               help="Where the static site (build-site) is published, e.g. https://example.org/tracker: "
                    "each commitment's row links to its page there. Without it, no such links.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Datasette processes sharing the port: one renders one page at a time, so a public "
+                   "instance gains from one per core (bench/README.md).")
 @click.option("--print-command", "print_command", type=click.Choice(["serve", "package"]), default=None,
               help="Print the datasette command line instead of serving: `serve` (as this command runs it) "
                    "or `package` (a Docker image with the same metadata and plugins; `datasette publish` "
                    "takes the same options). The metadata it names is written to a temporary file.")
 @click.pass_context
-def serve(ctx, port, host, live, site_url, print_command):
+def serve(ctx, port, host, live, site_url, workers, print_command):
     """Serve the store read-only with Datasette (metadata, facets, full-text search,
     stored queries, dashboards). A missing, older or foreign file is refused, never created or changed.
 
     \b
     Examples:
       commitments serve --port 8001   # then open http://127.0.0.1:8001/
+      commitments serve --host 0.0.0.0 --workers 4   # a public instance on a 4-core machine
       commitments serve --site-url https://example.org/tracker --print-command package
     """
     import db
     from commitments import serve as datasette
+    from commitments import serve_workers
     from commitments.site import web_url
     from db.connection import wal_in_use
 
@@ -746,7 +751,10 @@ def serve(ctx, port, host, live, site_url, print_command):
     if not live and wal_in_use(Path(ctx.obj["db_path"])):
         click.echo("The store is being written (its -wal file has content): serving it --live.", err=True)
         live = True
-    datasette.serve(ctx.obj["db_path"], port, host, live=live, site_url=site_url)
+    try:
+        datasette.serve(ctx.obj["db_path"], port, host, live=live, site_url=site_url, workers=workers)
+    except serve_workers.PortInUse as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()

@@ -125,14 +125,23 @@ def command_line(args: list[str]) -> str:
     return shlex.join(["datasette", *args])
 
 
-def serve(db_path: str, port: int, host: str, live: bool = False, site_url: str | None = None) -> None:
-    """Run Datasette on the store until it is stopped, with the plugins of db/datasette_plugins/."""
+def serve(db_path: str, port: int, host: str, live: bool = False, site_url: str | None = None,
+          workers: int = 1) -> None:
+    """Run Datasette on the store until it is stopped, with the plugins of db/datasette_plugins/, in
+    `workers` processes (commitments/serve_workers.py)."""
     from datasette.cli import cli as datasette_cli
+
+    from commitments import serve_workers
 
     path = Path(db_path).resolve()
     # Datasette shows the path it is given (/-/databases.json): give it the file's
     # name from the file's own folder, so no page tells where the store lives.
     os.chdir(path.parent)
+    if workers > 1:
+        port = serve_workers.free_port(host, port)  # before the counts: a port in use is said at once
     inspect_file = None if live else write_inspect_file(path.name)
-    datasette_cli.main(args=datasette_args(path.name, port, host, live, site_url, inspect_file),
-                       prog_name="datasette")
+    args = datasette_args(path.name, port, host, live, site_url, inspect_file)
+    if workers <= 1:
+        datasette_cli.main(args=args, prog_name="datasette")
+        return
+    raise SystemExit(serve_workers.serve(args, host, port, workers))

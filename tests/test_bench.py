@@ -56,6 +56,8 @@ def test_the_datasette_bench_builds_a_store_of_the_projects_shape_and_serves_it(
     report = json.loads(out.read_text())
     assert report["documents"] == 300 and len(report["pages"]) >= 10
     assert all(page["errors"] == 0 and page["p95_ms"] > 0 for page in report["pages"])
+    # each page as people read it and as programs do
+    assert {page["page"].rsplit(" (", 1)[1] for page in report["pages"]} == {"html)", "json)"}
     import sqlite_utils
 
     store = sqlite_utils.Database(tmp_path / "scale-300.db")

@@ -5,7 +5,10 @@ stored queries' rows do not move with the calendar; Datasette is then started fo
 `commitments serve` on a free loopback port and queried over HTTP.
 """
 
+import os
+import pathlib
 import shlex
+import signal
 import shutil
 import struct
 import subprocess
@@ -456,3 +459,31 @@ def test_datasette_render_markdown_is_asked_about_cells_only_where_one_can_be_ma
     if markdown_column:
         with serving(store) as base:
             assert "<strong>bold</strong>" in text(f"{base}/store/notes")
+
+
+def _workers(pid: int) -> list[int]:
+    """The server's worker processes (multiprocessing's spawned children; not its resource tracker)."""
+    children = [int(child) for child in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return [child for child in children if b"spawn_main" in pathlib.Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def test_serve_in_several_processes_on_one_port(db_path):
+    """--workers 2: two Datasette processes answer on the port; a second server is refused the port
+    rather than sharing it; and when a worker dies the server stops, never serving on fewer."""
+    port = free_port()
+    command = [sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port)]
+    server = subprocess.Popen([*command, "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_json(f"http://127.0.0.1:{port}/-/versions.json", server)
+        workers = _workers(server.pid)
+        assert len(workers) == 2
+        for _ in range(20):  # a new connection each: the kernel spreads them over both workers' sockets
+            assert rows(f"http://127.0.0.1:{port}/commitments/commitments.json", _size=1)
+        second = subprocess.run([*command, "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in second.stderr
+        os.kill(workers[0], signal.SIGKILL)
+        assert server.wait(timeout=20) != 0
+        assert not any(pathlib.Path(f"/proc/{worker}").exists() for worker in workers)
+    finally:
+        server.kill()
+        server.wait(timeout=10)
