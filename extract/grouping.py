@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from common.gazetteer import canonical_owner
 
@@ -333,6 +333,98 @@ def _sharing(keys: list[str], index: dict[str, set[int]], needed: int) -> set[in
     return {number for number, count in shared.items() if count >= 2 or number in longest}
 
 
+def _object_text(words: frozenset[str]) -> str:
+    """The string object_similarity's fuzzy ratio compares: the words sorted, as token_sort_ratio sorts them."""
+    return " ".join(sorted(words))
+
+
+class _Near:
+    """What a group could still score against a unit that shares at most one word with it,
+    found without comparing: the groups holding a key and a member whose heading shares a
+    word with the unit (the headings' overlap, which bounds every generic match and the
+    subset rule), and, for the groups holding a member whose object is one word, their
+    members' object texts (the fuzzy ratio, the one other way such a unit reaches a match:
+    shares of one word are capped at 0.5)."""
+
+    def __init__(self):
+        # (key, heading word) -> groups holding the key and a member whose heading has the
+        # word; kept for the keys looked up so: generic ones and each group's one-word objects
+        self.by_key_and_heading: dict[tuple[str, str], set[int]] = {}
+        self.contexts: list[set[str]] = []  # each group's members' heading words
+        self.keys: list[set[str]] = []  # each group's keys in by_key_and_heading
+        self.single_keys: list[set[str]] = []  # each group's one-word objects (its keys in `single`)
+        # (key, particular?) -> text length -> the object texts (or particular-word texts, as
+        # topic_similarity compares) of the members of the groups holding that one-word object,
+        # with their groups: by length, since the fuzzy ratio cannot reach the cut-off between
+        # texts of lengths far apart
+        self.texts: dict[tuple[str, bool], dict[int, tuple[list[str], list[int]]]] = {}
+
+    def new_group(self) -> None:
+        self.contexts.append(set())
+        self.keys.append(set())
+        self.single_keys.append(set())
+
+    def add(self, number: int, unit: Unit, members: list[Unit], keys: list[str]) -> None:
+        """`unit` joined group `number` (`members`, `unit` already among them)."""
+        contexts, known = self.contexts[number], self.keys[number]
+        words = unit.context_words - contexts
+        looked_up = {key for key in keys if key in GENERIC_STEMS or key.startswith("<")}
+        if len(keys) == 1:
+            looked_up.add(keys[0])
+        fresh = looked_up - known
+        for key, word in [(k, w) for k in known for w in words] + [(k, w) for k in fresh for w in contexts | words]:
+            self.by_key_and_heading.setdefault((key, word), set()).add(number)
+        contexts |= words
+        known |= fresh
+        for key in self.single_keys[number]:
+            self._text(key, number, unit)
+        if len(keys) == 1 and keys[0] not in self.single_keys[number]:
+            self.single_keys[number].add(keys[0])
+            for member in members:
+                self._text(keys[0], number, member)
+
+    def _text(self, key: str, number: int, unit: Unit) -> None:
+        for particular, words in ((False, unit.deed.object), (True, unit.deed.object - GENERIC_STEMS)):
+            text = _object_text(words)
+            texts, numbers = self.texts.setdefault((key, particular), {}).setdefault(len(text), ([], []))
+            texts.append(text)
+            numbers.append(number)
+
+    def by_heading(self, unit: Unit, keys) -> set[int]:
+        """Groups holding one of `keys` (each generic or a one-word object of the group) with a
+        member whose heading shares a word with `unit`'s."""
+        table = self.by_key_and_heading
+        return set().union(*(table[pair] for pair in ((k, w) for k in keys for w in unit.context_words)
+                             if pair in table))
+
+    def by_heading_among(self, unit: Unit, among: set[int]) -> set[int]:
+        """Those of `among` with a member whose heading shares a word with `unit`'s."""
+        return {number for number in among if not self.contexts[number].isdisjoint(unit.context_words)}
+
+    def spelled_alike(self, unit: Unit, keys: list[str]) -> set[int]:
+        """Groups under `keys` in `texts` with a member whose object (or particular words) the
+        fuzzy ratio could put at SAME_THING or more against `unit`'s. A cut-off a point lower
+        than object_similarity's: it finds candidates, the comparison itself decides."""
+        found = set()
+        for particular, words in ((False, unit.deed.object), (True, unit.deed.object - GENERIC_STEMS)):
+            query = _object_text(words)
+            if not query:
+                continue  # topic_similarity needs particular words on both sides
+            # ratio = 2 * matches / (la + lb) <= 2 * min / (la + lb): lengths outside these bounds never reach the cut
+            shortest, longest = len(query) * FUZZY_CUT / (200 - FUZZY_CUT), len(query) * (200 - FUZZY_CUT) / FUZZY_CUT
+            for key in keys:
+                for length, (texts, numbers) in self.texts.get((key, particular), {}).items():
+                    if shortest <= length <= longest:
+                        for _, _, at in process.extract(query, texts, scorer=fuzz.ratio, score_cutoff=FUZZY_CUT,
+                                                        limit=None):
+                            found.add(numbers[at])
+        return found
+
+
+# Below object_similarity's 0.85 (in points), so rounding never hides a candidate.
+FUZZY_CUT = 84
+
+
 def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[Unit]] = ()) -> list[list[Unit]]:
     """Groups of units, earliest first; a unit joins the group holding its most similar
     earlier unit when that similarity reaches `threshold`. `earlier`: groups already made
@@ -347,25 +439,64 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
     single: dict[str, set[int]] = {}  # groups holding a member whose object is this one word
     owners: list[set] = []  # each group's members' canonical owners: a group none of whose owners a unit
     # could be compatible with scores 0 for every member, so it is passed over without comparing them
+    near = _Near()
+    # Of the groups the index finds, some can be told to score below `threshold` without
+    # comparing them (which made a whole run quadratic: a generic "publish the strategy" met
+    # every group with "strategy", a "strategy" object every group holding one): a generic
+    # unit scores no more than the headings' overlap with any member, so only groups sharing
+    # a heading word can reach it; and a group found through one shared word alone (under a
+    # member whose object is that word) scores at most 0.5 unless the headings or the fuzzy
+    # ratio lift it (`_Near`). Only groups that could not reach `threshold` are passed over,
+    # so the same group wins: the result is the same as comparing them all.
+    prune = threshold > 0.5
+
+    def place(unit: Unit, number: int, keys: list[str]) -> None:
+        groups[number].append(unit)
+        owners[number].add(cached_canonical_owner(unit.owner))
+        for key in keys:
+            index.setdefault(key, set()).add(number)
+        if len(keys) == 1:
+            single.setdefault(keys[0], set()).add(number)
+        near.add(number, unit, groups[number], keys)
+
+    def start() -> int:
+        groups.append([])
+        owners.append(set())
+        near.new_group()
+        return len(groups) - 1
+
     for members in earlier:
-        groups.append(list(members))
-        owners.append({cached_canonical_owner(member.owner) for member in members})
+        number = start()
         for member in members:
-            keys = sorted(member.deed.object) or [f"<{member.deed.verb}>"]
-            for key in keys:
-                index.setdefault(key, set()).add(len(groups) - 1)
-            if len(keys) == 1:
-                single.setdefault(keys[0], set()).add(len(groups) - 1)
+            place(member, number, sorted(member.deed.object) or [f"<{member.deed.verb}>"])
     for unit in sorted(units, key=unit_order):
         keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
         needed = 1 if len(keys) == 1 else 2
-        candidates = _sharing(keys, index, needed)
-        candidates.update(*(single.get(key, ()) for key in keys))
+        if unit.deed.verb in VAGUE_DEEDS:
+            candidates = set()  # a vague deed scores 0 with anything
+        elif not prune:
+            candidates = _sharing(keys, index, needed)
+            candidates.update(*(single.get(key, ()) for key in keys))
+        elif unit.deed.generic:
+            if needed == 1:  # every group holding the key (a one-word object's groups are among them)
+                candidates = near.by_heading(unit, keys)
+            else:
+                found = _sharing(keys, index, needed)
+                found.update(*(single.get(key, ()) for key in keys))
+                candidates = near.by_heading_among(unit, found)
+        else:
+            candidates = _sharing(keys, index, needed)
+            if needed == 2:  # the groups found through one word, under a member whose object is that word
+                through_one = {number for number in near.by_heading(unit, keys)
+                               if any(number in single.get(key, ()) for key in keys)}
+                candidates |= through_one | near.spelled_alike(unit, keys)
+            else:
+                candidates.update(single.get(keys[0], ()))
         best, best_score = None, 0.0
-        # A vague deed scores 0 with anything; no score exceeds 1.0, so the first group to
-        # reach it wins (a later one must score more to replace it): the same groups, sooner.
+        # No score exceeds 1.0, so the first group to reach it wins (a later one must score
+        # more to replace it): the same groups, sooner.
         reachable = related_owners(unit.owner)
-        for number in sorted(candidates) if unit.deed.verb not in VAGUE_DEEDS else ():
+        for number in sorted(candidates):
             if owners[number].isdisjoint(reachable):
                 continue
             score = _best_similarity(groups[number], unit)
@@ -374,13 +505,6 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
                 if score >= 1.0:
                     break
         if best is None or best_score < threshold:
-            best = len(groups)
-            groups.append([])
-            owners.append(set())
-        groups[best].append(unit)
-        owners[best].add(cached_canonical_owner(unit.owner))
-        for key in keys:
-            index.setdefault(key, set()).add(best)
-        if len(keys) == 1:
-            single.setdefault(keys[0], set()).add(best)
+            best = start()
+        place(unit, best, keys)
     return groups

@@ -207,6 +207,8 @@ def best_link(unit: Unit, same_deed: bool, candidates) -> tuple[object, float] |
         score = _link_score(commitment, unit, same_deed)
         if score > best_score:
             best, best_score = key, score
+            if score >= 1.0:
+                break  # no score is higher, and the first of equal ones wins: the rest cannot change it
     return (best, best_score) if best is not None and best_score >= MIN_LINK else None
 
 
