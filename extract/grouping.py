@@ -11,6 +11,7 @@ Grouping is recomputed from all mentions each run, in date order, so the result 
 deterministic and a re-run changes nothing.
 """
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -347,11 +348,12 @@ class _Near:
     shares of one word are capped at 0.5)."""
 
     def __init__(self):
-        # (key, heading word) -> groups holding the key and a member whose heading has the
-        # word; kept for the keys looked up so: generic ones and each group's one-word objects
-        self.by_key_and_heading: dict[tuple[str, str], set[int]] = {}
+        # (key, heading word) -> groups holding the key and a member whose heading has the word:
+        # for generic keys (held by any member), and for each group's one-word objects
+        self.generic_by_heading: dict[tuple[str, str], set[int]] = {}
+        self.single_by_heading: dict[tuple[str, str], set[int]] = {}
         self.contexts: list[set[str]] = []  # each group's members' heading words
-        self.keys: list[set[str]] = []  # each group's keys in by_key_and_heading
+        self.generic_keys: list[set[str]] = []  # each group's generic keys
         self.single_keys: list[set[str]] = []  # each group's one-word objects (its keys in `single`)
         # (key, particular?) -> text length -> the object texts (or particular-word texts, as
         # topic_similarity compares) of the members of the groups holding that one-word object,
@@ -361,27 +363,31 @@ class _Near:
 
     def new_group(self) -> None:
         self.contexts.append(set())
-        self.keys.append(set())
+        self.generic_keys.append(set())
         self.single_keys.append(set())
 
     def add(self, number: int, unit: Unit, members: list[Unit], keys: list[str]) -> None:
         """`unit` joined group `number` (`members`, `unit` already among them)."""
-        contexts, known = self.contexts[number], self.keys[number]
+        contexts = self.contexts[number]
         words = unit.context_words - contexts
-        looked_up = {key for key in keys if key in GENERIC_STEMS or key.startswith("<")}
-        if len(keys) == 1:
-            looked_up.add(keys[0])
-        fresh = looked_up - known
-        for key, word in [(k, w) for k in known for w in words] + [(k, w) for k in fresh for w in contexts | words]:
-            self.by_key_and_heading.setdefault((key, word), set()).add(number)
+        singles = self.single_keys[number]
+        new_single = keys[0] if len(keys) == 1 and keys[0] not in singles else None
+        for table, known, looked_up in (
+                (self.generic_by_heading, self.generic_keys[number],
+                 {key for key in keys if key in GENERIC_STEMS or key.startswith("<")}),
+                (self.single_by_heading, singles, {new_single} if new_single else set())):
+            fresh = looked_up - known
+            for key, word in [(k, w) for k in known for w in words] + [(k, w) for k in fresh for w in contexts | words]:
+                table.setdefault((key, word), set()).add(number)
+            if table is self.generic_by_heading:
+                known |= fresh
         contexts |= words
-        known |= fresh
-        for key in self.single_keys[number]:
+        for key in singles:
             self._text(key, number, unit)
-        if len(keys) == 1 and keys[0] not in self.single_keys[number]:
-            self.single_keys[number].add(keys[0])
+        if new_single:
+            singles.add(new_single)
             for member in members:
-                self._text(keys[0], number, member)
+                self._text(new_single, number, member)
 
     def _text(self, key: str, number: int, unit: Unit) -> None:
         for particular, words in ((False, unit.deed.object), (True, unit.deed.object - GENERIC_STEMS)):
@@ -390,10 +396,10 @@ class _Near:
             texts.append(text)
             numbers.append(number)
 
-    def by_heading(self, unit: Unit, keys) -> set[int]:
-        """Groups holding one of `keys` (each generic or a one-word object of the group) with a
-        member whose heading shares a word with `unit`'s."""
-        table = self.by_key_and_heading
+    def by_heading(self, unit: Unit, keys, single: bool = False) -> set[int]:
+        """Groups holding one of `keys` (generic keys; with `single`, as a one-word object) with
+        a member whose heading shares a word with `unit`'s."""
+        table = self.single_by_heading if single else self.generic_by_heading
         return set().union(*(table[pair] for pair in ((k, w) for k in keys for w in unit.context_words)
                              if pair in table))
 
@@ -421,6 +427,40 @@ class _Near:
         return found
 
 
+class _KeyPairs:
+    """The groups holding two given keys (in one member or two), looked up by the pair: found in
+    time with the groups found, where counting walked each key's list (a particular word's list
+    grows with the store). A group holding more than BIG_GROUP keys is paired no further (its
+    pairs grow as their square): such groups are few, and their keys are counted directly."""
+
+    def __init__(self):
+        self.by_pair: dict[tuple[str, str], set[int]] = {}
+        self.keys: list[set[str]] = []  # each group's keys
+        self.big: set[int] = set()
+
+    def new_group(self) -> None:
+        self.keys.append(set())
+
+    def add(self, number: int, keys: list[str]) -> None:
+        held = self.keys[number]
+        fresh = [key for key in keys if key not in held]
+        if fresh and number not in self.big:
+            if len(held) + len(fresh) > BIG_GROUP:
+                self.big.add(number)
+            else:
+                for at, key in enumerate(fresh):
+                    for other in [*held, *fresh[:at]]:
+                        self.by_pair.setdefault((min(key, other), max(key, other)), set()).add(number)
+        held.update(fresh)
+
+    def sharing_two(self, keys: list[str]) -> set[int]:
+        """The groups holding at least two of `keys` (sorted, distinct): grouping._sharing's rule."""
+        found = set().union(*(self.by_pair.get(pair, ()) for pair in itertools.combinations(keys, 2)))
+        found.update(number for number in self.big if len(self.keys[number].intersection(keys)) >= 2)
+        return found
+
+
+BIG_GROUP = 64
 # Below object_similarity's 0.85 (in points), so rounding never hides a candidate.
 FUZZY_CUT = 84
 
@@ -440,6 +480,7 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
     owners: list[set] = []  # each group's members' canonical owners: a group none of whose owners a unit
     # could be compatible with scores 0 for every member, so it is passed over without comparing them
     near = _Near()
+    pairs = _KeyPairs()
     # Of the groups the index finds, some can be told to score below `threshold` without
     # comparing them (which made a whole run quadratic: a generic "publish the strategy" met
     # every group with "strategy", a "strategy" object every group holding one): a generic
@@ -458,11 +499,13 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
         if len(keys) == 1:
             single.setdefault(keys[0], set()).add(number)
         near.add(number, unit, groups[number], keys)
+        pairs.add(number, keys)
 
     def start() -> int:
         groups.append([])
         owners.append(set())
         near.new_group()
+        pairs.new_group()
         return len(groups) - 1
 
     for members in earlier:
@@ -481,17 +524,17 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
             if needed == 1:  # every group holding the key (a one-word object's groups are among them)
                 candidates = near.by_heading(unit, keys)
             else:
-                found = _sharing(keys, index, needed)
+                found = pairs.sharing_two(keys)
                 found.update(*(single.get(key, ()) for key in keys))
                 candidates = near.by_heading_among(unit, found)
+        elif needed == 2:
+            # the groups holding two of its keys, and those found through one, under a member
+            # whose object is that word, that the headings or the spelling could still match
+            candidates = pairs.sharing_two(keys) | near.by_heading(unit, keys, single=True) | \
+                near.spelled_alike(unit, keys)
         else:
             candidates = _sharing(keys, index, needed)
-            if needed == 2:  # the groups found through one word, under a member whose object is that word
-                through_one = {number for number in near.by_heading(unit, keys)
-                               if any(number in single.get(key, ()) for key in keys)}
-                candidates |= through_one | near.spelled_alike(unit, keys)
-            else:
-                candidates.update(single.get(keys[0], ()))
+            candidates.update(single.get(keys[0], ()))
         best, best_score = None, 0.0
         # No score exceeds 1.0, so the first group to reach it wins (a later one must score
         # more to replace it): the same groups, sooner.
