@@ -136,3 +136,23 @@ def test_comparisons_grow_with_the_mentions_not_their_square(monkeypatch):
     # every group holding a generic one: 4x the mentions made about 16x the comparisons.
     small, large = comparisons(generated(1000), monkeypatch), comparisons(generated(4000), monkeypatch)
     assert large < 6 * max(small, 1), (small, large)
+
+
+# Linking's look-ups by pairs of words and by owner and word find what walking the lists found.
+COMMITMENTS = st.lists(st.lists(st.tuples(ACTIONS, st.sampled_from(OWNERS)), min_size=1, max_size=4),
+                       min_size=1, max_size=25)
+
+
+@settings(max_examples=200, deadline=None)
+@given(COMMITMENTS, ACTIONS, st.sampled_from(OWNERS))
+def test_linking_look_ups_find_what_walking_found(members, action, owner):
+    from extract.timeline import Commitment, MemoryLinkIndex, two_of_counted
+
+    commitments = [Commitment(f"c{n}", [Unit(f"m{n}-{k}", o, a, "2024-01-01") for k, (a, o) in enumerate(units)], [])
+                   for n, units in enumerate(members)]
+    index = MemoryLinkIndex(commitments)
+    stems = sorted(Unit("r", owner, action, "2024-01-02").deed.object)
+    for owners in (None, related_owners(owner)):
+        if len(stems) > 1:  # link_candidates asks for two only then
+            assert index.two_of(stems, owners) == two_of_counted(index, stems, owners)
+        assert index.generic_sharing(stems, owners) == index.sharing_any(stems, index.generic(owners))
