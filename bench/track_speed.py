@@ -13,6 +13,11 @@ commitments, their events, each mention's commitment, the id memory, the redirec
 daily run has it (every `checked` moves, some statuses are derived again). `--project` makes
 and tracks the same stores with another checkout's code (before/after): its run after the
 new documents is what that checkout does then.
+
+    .venv/bin/python bench/track_speed.py --full-only --mentions 10000,20000,40000 [--project /work/main]
+
+times only whole runs (`track --full`) across the sizes, in microseconds a mention (flat when
+linear); with `--project`, alternated with that checkout's on copies of the same store, rows compared.
 """
 
 import argparse
@@ -219,14 +224,57 @@ def measure(sizes, new: int, work: Path, project: Path | None = None) -> list[di
     return results
 
 
+def whole_runs(sizes, work: Path, project: Path | None = None, repeats: int = 1) -> list[dict]:
+    """A whole run (`--full`: every mention grouped, every report linked, every row written) on
+    a fresh copy of each store, in time per mention: flat when a whole run is linear. With
+    `project`, that checkout's whole run on copies of the same store, alternated with ours run
+    by run, and whether both wrote the same rows. The best of `repeats` runs each."""
+    import db
+
+    work.mkdir(parents=True, exist_ok=True)
+    checkouts = [("ours", None)] + ([("other", project)] if project is not None else [])
+    results = []
+    for size in sizes:
+        base = work / f"whole-{size}.db"
+        build(base, size)
+        seconds: dict[str, list[float]] = {who: [] for who, _ in checkouts}
+        load = [os.getloadavg()[0]]
+        for _ in range(repeats):
+            for who, checkout in checkouts:
+                copy = work / f"whole-{size}-{who}.db"
+                copy_store(base, copy)
+                seconds[who].append(timed_tracking(copy, checkout, full=True)["seconds"])
+        load.append(os.getloadavg()[0])
+        row = {"mentions": size, "whole_s": min(seconds["ours"]),
+               "us_per_mention": round(min(seconds["ours"]) * 1e6 / size), "runs_s": seconds["ours"],
+               "load_average": [round(x, 2) for x in load]}
+        if project is not None:
+            row.update({"other_whole_s": min(seconds["other"]),
+                        "other_us_per_mention": round(min(seconds["other"]) * 1e6 / size),
+                        "other_runs_s": seconds["other"],
+                        "identical_rows": dump(db.open_db(work / f"whole-{size}-ours.db"))
+                        == dump(db.open_db(work / f"whole-{size}-other.db"))})
+        results.append(row)
+        print(json.dumps(row), flush=True)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mentions", default="10000,50000")
     parser.add_argument("--new", type=int, default=100)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-track"))
     parser.add_argument("--project", type=Path, help="another checkout, timed on the same stores")
+    parser.add_argument("--full-only", action="store_true",
+                        help="only whole runs across the sizes, in time per mention (with --project: "
+                             "alternated with that checkout's, rows compared)")
+    parser.add_argument("--repeats", type=int, default=1, help="whole runs of each checkout a size (--full-only)")
     args = parser.parse_args()
-    measure([int(s) for s in args.mentions.split(",")], args.new, args.work, args.project)
+    sizes = [int(s) for s in args.mentions.split(",")]
+    if args.full_only:
+        whole_runs(sizes, args.work, args.project, args.repeats)
+    else:
+        measure(sizes, args.new, args.work, args.project)
 
 
 if __name__ == "__main__":

@@ -285,16 +285,32 @@ def _replace(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
                             [[r[c] for c in columns] for r in rows])
 
 
+def _indexes_aside(db: sqlite_utils.Database, tables) -> list[str]:
+    """Drop the secondary indexes of `tables` (emptied) and return the statements that make them
+    again. A whole run writes every row: an index built once over the rows is a sort, where
+    rows inserted one by one into a dozen indexes were page look-ups growing with the store
+    (the largest part of a whole run's writing at 40,000 mentions)."""
+    found = db.conn.execute(f"select name, sql from sqlite_master where type = 'index' and sql is not null "
+                            f"and tbl_name in ({_marks(tables)}) order by name", list(tables)).fetchall()
+    for name, _ in found:
+        db.conn.execute(f"drop index [{name}]")
+    return [sql for _, sql in found]
+
+
 def save_index(db: sqlite_utils.Database, units: list[dict], stems: list[dict], row_stems: list[dict],
                order: dict[str, str], state: dict, last_change: int, whole: bool) -> None:
     """Write tracking's index and state (within the caller's transaction): `whole` replaces
     what was there (a full run), else the rows are added. Changes up to `last_change` are done."""
+    aside = []
     if whole:
         for table in ("tracking_units", "unit_stems", "row_stems", "tracking_order"):
             db.conn.execute(f"delete from [{table}]")
+        aside = _indexes_aside(db, ("tracking_units", "unit_stems", "row_stems"))
     _replace(db, "tracking_units", units)
     _replace(db, "unit_stems", stems)
     _replace(db, "row_stems", row_stems)
+    for sql in aside:
+        db.conn.execute(sql)
     _replace(db, "tracking_order", [{"commitment_id": k, "rank": v} for k, v in order.items()])
     _replace(db, "tracking_state", [{"key": k, "value": json.dumps(v)} for k, v in state.items()])
     db.conn.execute("delete from tracking_changes where seq <= ?", [last_change])

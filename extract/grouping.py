@@ -11,6 +11,7 @@ Grouping is recomputed from all mentions each run, in date order, so the result 
 deterministic and a re-run changes nothing.
 """
 
+import itertools
 import json
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from common.gazetteer import canonical_owner
 
@@ -333,6 +334,137 @@ def _sharing(keys: list[str], index: dict[str, set[int]], needed: int) -> set[in
     return {number for number, count in shared.items() if count >= 2 or number in longest}
 
 
+def _object_text(words: frozenset[str]) -> str:
+    """The string object_similarity's fuzzy ratio compares: the words sorted, as token_sort_ratio sorts them."""
+    return " ".join(sorted(words))
+
+
+class _Near:
+    """What a group could still score against a unit that shares at most one word with it,
+    found without comparing: the groups holding a key and a member whose heading shares a
+    word with the unit (the headings' overlap, which bounds every generic match and the
+    subset rule), and, for the groups holding a member whose object is one word, their
+    members' object texts (the fuzzy ratio, the one other way such a unit reaches a match:
+    shares of one word are capped at 0.5)."""
+
+    def __init__(self):
+        # (key, heading word) -> groups holding the key and a member whose heading has the word:
+        # for generic keys (held by any member), and for each group's one-word objects
+        self.generic_by_heading: dict[tuple[str, str], set[int]] = {}
+        self.single_by_heading: dict[tuple[str, str], set[int]] = {}
+        self.contexts: list[set[str]] = []  # each group's members' heading words
+        self.generic_keys: list[set[str]] = []  # each group's generic keys
+        self.single_keys: list[set[str]] = []  # each group's one-word objects (its keys in `single`)
+        # (key, particular?) -> text length -> the object texts (or particular-word texts, as
+        # topic_similarity compares) of the members of the groups holding that one-word object,
+        # with their groups: by length, since the fuzzy ratio cannot reach the cut-off between
+        # texts of lengths far apart
+        self.texts: dict[tuple[str, bool], dict[int, tuple[list[str], list[int]]]] = {}
+
+    def new_group(self) -> None:
+        self.contexts.append(set())
+        self.generic_keys.append(set())
+        self.single_keys.append(set())
+
+    def add(self, number: int, unit: Unit, members: list[Unit], keys: list[str]) -> None:
+        """`unit` joined group `number` (`members`, `unit` already among them)."""
+        contexts = self.contexts[number]
+        words = unit.context_words - contexts
+        singles = self.single_keys[number]
+        new_single = keys[0] if len(keys) == 1 and keys[0] not in singles else None
+        for table, known, looked_up in (
+                (self.generic_by_heading, self.generic_keys[number],
+                 {key for key in keys if key in GENERIC_STEMS or key.startswith("<")}),
+                (self.single_by_heading, singles, {new_single} if new_single else set())):
+            fresh = looked_up - known
+            for key, word in [(k, w) for k in known for w in words] + [(k, w) for k in fresh for w in contexts | words]:
+                table.setdefault((key, word), set()).add(number)
+            if table is self.generic_by_heading:
+                known |= fresh
+        contexts |= words
+        for key in singles:
+            self._text(key, number, unit)
+        if new_single:
+            singles.add(new_single)
+            for member in members:
+                self._text(new_single, number, member)
+
+    def _text(self, key: str, number: int, unit: Unit) -> None:
+        for particular, words in ((False, unit.deed.object), (True, unit.deed.object - GENERIC_STEMS)):
+            text = _object_text(words)
+            texts, numbers = self.texts.setdefault((key, particular), {}).setdefault(len(text), ([], []))
+            texts.append(text)
+            numbers.append(number)
+
+    def by_heading(self, unit: Unit, keys, single: bool = False) -> set[int]:
+        """Groups holding one of `keys` (generic keys; with `single`, as a one-word object) with
+        a member whose heading shares a word with `unit`'s."""
+        table = self.single_by_heading if single else self.generic_by_heading
+        return set().union(*(table[pair] for pair in ((k, w) for k in keys for w in unit.context_words)
+                             if pair in table))
+
+    def by_heading_among(self, unit: Unit, among: set[int]) -> set[int]:
+        """Those of `among` with a member whose heading shares a word with `unit`'s."""
+        return {number for number in among if not self.contexts[number].isdisjoint(unit.context_words)}
+
+    def spelled_alike(self, unit: Unit, keys: list[str]) -> set[int]:
+        """Groups under `keys` in `texts` with a member whose object (or particular words) the
+        fuzzy ratio could put at SAME_THING or more against `unit`'s. A cut-off a point lower
+        than object_similarity's: it finds candidates, the comparison itself decides."""
+        found = set()
+        for particular, words in ((False, unit.deed.object), (True, unit.deed.object - GENERIC_STEMS)):
+            query = _object_text(words)
+            if not query:
+                continue  # topic_similarity needs particular words on both sides
+            # ratio = 2 * matches / (la + lb) <= 2 * min / (la + lb): lengths outside these bounds never reach the cut
+            shortest, longest = len(query) * FUZZY_CUT / (200 - FUZZY_CUT), len(query) * (200 - FUZZY_CUT) / FUZZY_CUT
+            for key in keys:
+                for length, (texts, numbers) in self.texts.get((key, particular), {}).items():
+                    if shortest <= length <= longest:
+                        for _, _, at in process.extract(query, texts, scorer=fuzz.ratio, score_cutoff=FUZZY_CUT,
+                                                        limit=None):
+                            found.add(numbers[at])
+        return found
+
+
+class _KeyPairs:
+    """The groups holding two given keys (in one member or two), looked up by the pair: found in
+    time with the groups found, where counting walked each key's list (a particular word's list
+    grows with the store). A group holding more than BIG_GROUP keys is paired no further (its
+    pairs grow as their square): such groups are few, and their keys are counted directly."""
+
+    def __init__(self):
+        self.by_pair: dict[tuple[str, str], set[int]] = {}
+        self.keys: list[set[str]] = []  # each group's keys
+        self.big: set[int] = set()
+
+    def new_group(self) -> None:
+        self.keys.append(set())
+
+    def add(self, number: int, keys: list[str]) -> None:
+        held = self.keys[number]
+        fresh = [key for key in keys if key not in held]
+        if fresh and number not in self.big:
+            if len(held) + len(fresh) > BIG_GROUP:
+                self.big.add(number)
+            else:
+                for at, key in enumerate(fresh):
+                    for other in [*held, *fresh[:at]]:
+                        self.by_pair.setdefault((min(key, other), max(key, other)), set()).add(number)
+        held.update(fresh)
+
+    def sharing_two(self, keys: list[str]) -> set[int]:
+        """The groups holding at least two of `keys` (sorted, distinct): grouping._sharing's rule."""
+        found = set().union(*(self.by_pair.get(pair, ()) for pair in itertools.combinations(keys, 2)))
+        found.update(number for number in self.big if len(self.keys[number].intersection(keys)) >= 2)
+        return found
+
+
+BIG_GROUP = 64
+# Below object_similarity's 0.85 (in points), so rounding never hides a candidate.
+FUZZY_CUT = 84
+
+
 def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[Unit]] = ()) -> list[list[Unit]]:
     """Groups of units, earliest first; a unit joins the group holding its most similar
     earlier unit when that similarity reaches `threshold`. `earlier`: groups already made
@@ -347,25 +479,67 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
     single: dict[str, set[int]] = {}  # groups holding a member whose object is this one word
     owners: list[set] = []  # each group's members' canonical owners: a group none of whose owners a unit
     # could be compatible with scores 0 for every member, so it is passed over without comparing them
+    near = _Near()
+    pairs = _KeyPairs()
+    # Of the groups the index finds, some can be told to score below `threshold` without
+    # comparing them (which made a whole run quadratic: a generic "publish the strategy" met
+    # every group with "strategy", a "strategy" object every group holding one): a generic
+    # unit scores no more than the headings' overlap with any member, so only groups sharing
+    # a heading word can reach it; and a group found through one shared word alone (under a
+    # member whose object is that word) scores at most 0.5 unless the headings or the fuzzy
+    # ratio lift it (`_Near`). Only groups that could not reach `threshold` are passed over,
+    # so the same group wins: the result is the same as comparing them all.
+    prune = threshold > 0.5
+
+    def place(unit: Unit, number: int, keys: list[str]) -> None:
+        groups[number].append(unit)
+        owners[number].add(cached_canonical_owner(unit.owner))
+        for key in keys:
+            index.setdefault(key, set()).add(number)
+        if len(keys) == 1:
+            single.setdefault(keys[0], set()).add(number)
+        near.add(number, unit, groups[number], keys)
+        pairs.add(number, keys)
+
+    def start() -> int:
+        groups.append([])
+        owners.append(set())
+        near.new_group()
+        pairs.new_group()
+        return len(groups) - 1
+
     for members in earlier:
-        groups.append(list(members))
-        owners.append({cached_canonical_owner(member.owner) for member in members})
+        number = start()
         for member in members:
-            keys = sorted(member.deed.object) or [f"<{member.deed.verb}>"]
-            for key in keys:
-                index.setdefault(key, set()).add(len(groups) - 1)
-            if len(keys) == 1:
-                single.setdefault(keys[0], set()).add(len(groups) - 1)
+            place(member, number, sorted(member.deed.object) or [f"<{member.deed.verb}>"])
     for unit in sorted(units, key=unit_order):
         keys = sorted(unit.deed.object) or [f"<{unit.deed.verb}>"]
         needed = 1 if len(keys) == 1 else 2
-        candidates = _sharing(keys, index, needed)
-        candidates.update(*(single.get(key, ()) for key in keys))
+        if unit.deed.verb in VAGUE_DEEDS:
+            candidates = set()  # a vague deed scores 0 with anything
+        elif not prune:
+            candidates = _sharing(keys, index, needed)
+            candidates.update(*(single.get(key, ()) for key in keys))
+        elif unit.deed.generic:
+            if needed == 1:  # every group holding the key (a one-word object's groups are among them)
+                candidates = near.by_heading(unit, keys)
+            else:
+                found = pairs.sharing_two(keys)
+                found.update(*(single.get(key, ()) for key in keys))
+                candidates = near.by_heading_among(unit, found)
+        elif needed == 2:
+            # the groups holding two of its keys, and those found through one, under a member
+            # whose object is that word, that the headings or the spelling could still match
+            candidates = pairs.sharing_two(keys) | near.by_heading(unit, keys, single=True) | \
+                near.spelled_alike(unit, keys)
+        else:
+            candidates = _sharing(keys, index, needed)
+            candidates.update(single.get(keys[0], ()))
         best, best_score = None, 0.0
-        # A vague deed scores 0 with anything; no score exceeds 1.0, so the first group to
-        # reach it wins (a later one must score more to replace it): the same groups, sooner.
+        # No score exceeds 1.0, so the first group to reach it wins (a later one must score
+        # more to replace it): the same groups, sooner.
         reachable = related_owners(unit.owner)
-        for number in sorted(candidates) if unit.deed.verb not in VAGUE_DEEDS else ():
+        for number in sorted(candidates):
             if owners[number].isdisjoint(reachable):
                 continue
             score = _best_similarity(groups[number], unit)
@@ -374,13 +548,6 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
                 if score >= 1.0:
                     break
         if best is None or best_score < threshold:
-            best = len(groups)
-            groups.append([])
-            owners.append(set())
-        groups[best].append(unit)
-        owners[best].add(cached_canonical_owner(unit.owner))
-        for key in keys:
-            index.setdefault(key, set()).add(best)
-        if len(keys) == 1:
-            single.setdefault(keys[0], set()).add(best)
+            best = start()
+        place(unit, best, keys)
     return groups

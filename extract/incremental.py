@@ -35,7 +35,7 @@ from extract.grouping import GENERIC_STEMS, VAGUE_DEEDS, Unit, cached_canonical_
 from extract.overrides import Override
 from extract.status import UNCLEAR_AFTER_DAYS
 from extract.timeline import (Commitment, MemoryLinkIndex, report_event, event_row, best_link, link_candidates,
-                              mention_events, report_unit)
+                              mention_events, report_unit, two_of_counted)
 from extract.track import Review, commitment_row, unit_of, group_rank, mention_key, refreshed_row, sequenced, sort_key
 
 # Bump when tracking's rules change: a store tracked by other rules is regrouped whole.
@@ -145,6 +145,9 @@ class _Overlay:
 
     def alone(self, stem, owners):
         return self.stored.alone(stem, owners) | self.memory.alone(stem, owners)
+
+    def two_of(self, stems, owners):
+        return two_of_counted(self, stems, owners)
 
     def generic_sharing(self, stems, owners):
         # a stored commitment's new member may be the one sharing the word, or the generic one

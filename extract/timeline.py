@@ -11,6 +11,7 @@
 """
 
 import hashlib
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ MIN_LINK = 0.6
 MIN_LINK_WITHOUT_OWNER = 0.85
 # A deed done on the same object as a promise of another deed is progress towards it.
 MIN_STEP_LINK = 0.6
+# A commitment holding more object words than this is not indexed by pairs of them (see MemoryLinkIndex).
+BIG_COMMITMENT = 64
 
 
 @dataclass
@@ -87,11 +90,20 @@ class MemoryLinkIndex:
         self.alone_by: dict[str, dict[str | None, set]] = {}
         self.generic_by: dict[str | None, set] = {}
         self.any_owner: dict[str, set] = {}
+        # Looked up by what a row asks for, in time with what is found (a common word's or an
+        # owner's list grows with the store): the commitments holding two words (in any members;
+        # one with more than BIG_COMMITMENT words is checked directly), and, by owner and word,
+        # those with an all-generic member by that owner and a member with that word.
+        self.by_pair: dict[tuple[str, str], set] = {}
+        self.big: dict = {}  # number -> its words, for commitments not paired
+        self.generic_by_stem: dict[tuple[str | None, str], set] = {}
         if entries is None:
             entries = ((number, c.units) for number, c in enumerate(commitments))
         for number, units in entries:
+            stems, generic_owners = set(), set()
             for unit in units:
                 owner = cached_canonical_owner(unit.owner)
+                stems |= unit.deed.object
                 for stem in unit.deed.object:
                     self.by_stem.setdefault(stem, {}).setdefault(owner, set()).add(number)
                     self.any_owner.setdefault(stem, set()).add(number)
@@ -99,6 +111,15 @@ class MemoryLinkIndex:
                     self.alone_by.setdefault(next(iter(unit.deed.object)), {}).setdefault(owner, set()).add(number)
                 if unit.deed.generic:
                     self.generic_by.setdefault(owner, set()).add(number)
+                    generic_owners.add(owner)
+            if len(stems) > BIG_COMMITMENT:
+                self.big[number] = stems
+            else:
+                for pair in itertools.combinations(sorted(stems), 2):
+                    self.by_pair.setdefault(pair, set()).add(number)
+            for owner in generic_owners:
+                for stem in stems:
+                    self.generic_by_stem.setdefault((owner, stem), set()).add(number)
 
     @staticmethod
     def _union(by_owner: dict, owners) -> set:
@@ -126,7 +147,18 @@ class MemoryLinkIndex:
 
     def generic_sharing(self, stems, owners) -> set:
         """Those with an all-generic member by one of `owners` and a member with one of `stems`."""
-        return self.sharing_any(stems, self.generic(owners))
+        if owners is None:
+            return self.sharing_any(stems, self.generic(owners))
+        table = self.generic_by_stem
+        return set().union(*(table.get((owner, stem), ()) for owner in owners for stem in stems))
+
+    def two_of(self, stems: list[str], owners) -> set:
+        """Those holding at least two of `stems` (sorted, distinct) in members by `owners`."""
+        paired = set().union(*(self.by_pair.get(pair, ()) for pair in itertools.combinations(stems, 2)))
+        paired.update(number for number, held in self.big.items() if len(held.intersection(stems)) >= 2)
+        if owners is None:
+            return paired
+        return {key for key in paired if sum(self.holds(stem, owners, key) for stem in stems) >= 2}
 
     def keys(self) -> set:
         return set().union(*self.any_owner.values()) | set().union(*self.generic_by.values())
@@ -136,6 +168,14 @@ class MemoryLinkIndex:
 
     def generic(self, owners) -> set:
         return self._union(self.generic_by, owners)
+
+
+def two_of_counted(index, stems: list[str], owners) -> set:
+    """MemoryLinkIndex.two_of over any index: a common word's list ("strategy") is only looked
+    up, never walked."""
+    *shorter, longest = sorted(stems, key=lambda stem: index.size(stem, owners))
+    shared = Counter(key for stem in shorter for key in index.having(stem, owners))
+    return {key for key, count in shared.items() if count >= 2 or index.holds(longest, owners, key)}
 
 
 def link_candidates(unit: Unit, index) -> set:
@@ -157,10 +197,7 @@ def link_candidates(unit: Unit, index) -> set:
     owners = None if unit.owner is None else related_owners(unit.owner)
     found = set()
     if len(stems) > 1:
-        # A common word's list ("strategy") is only looked up, never walked.
-        *shorter, longest = sorted(stems, key=lambda stem: index.size(stem, owners))
-        shared = Counter(key for stem in shorter for key in index.having(stem, owners))
-        found = {key for key, count in shared.items() if count >= 2 or index.holds(longest, owners, key)}
+        found = index.two_of(stems, owners)
     for stem in stems:
         if len(stems) == 1 or stem not in GENERIC_STEMS:
             found |= index.alone(stem, owners)
@@ -207,6 +244,8 @@ def best_link(unit: Unit, same_deed: bool, candidates) -> tuple[object, float] |
         score = _link_score(commitment, unit, same_deed)
         if score > best_score:
             best, best_score = key, score
+            if score >= 1.0:
+                break  # no score is higher, and the first of equal ones wins: the rest cannot change it
     return (best, best_score) if best is not None and best_score >= MIN_LINK else None
 
 

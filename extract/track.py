@@ -53,13 +53,16 @@ def unit_of(mention: dict) -> Unit:
                        -1 if action_start is None else action_start))
 
 
-def title_of(mentions: list[dict]) -> str:
-    """The clearest action, readable on its own: a particular object, no pronoun, not too long."""
+def title_of(mentions: list[dict], units: list[Unit] | None = None) -> str:
+    """The clearest action, readable on its own: a particular object, no pronoun, not too long.
+    `units`: the mentions' units, when already made (the same, made once)."""
+    units = units or [unit_of(m) for m in mentions]
+
     def clarity(item):
         number, mention = item
         action = (mention.get("action") or "").strip()
         words = action.split()
-        unit = unit_of(mention)
+        unit = units[number]
         return (
             bool(unit.deed.object - GENERIC_STEMS),
             not (len(words) > 1 and words[1].lower() in PRONOUN_OBJECTS),
@@ -83,10 +86,12 @@ def track(mentions: list[dict], negatives: list[dict], reports: list[dict], prev
     members = {commitment_id: [u.id for u in units_] for units_, commitment_id in zip(groups, ids)}
     reviews = _apply_grouping_overrides(overrides, members, redirects, by_id, overrides_path)
 
+    # Each mention read once: reading an action and a heading is most of a unit's cost.
+    unit_by_id = {u.id: u for u in units}
     commitments = []
     for commitment_id, mention_ids in members.items():
         rows = sorted((by_id[i] for i in mention_ids), key=lambda m: (m["date"] or "", m["id"]))
-        commitments.append(Commitment(commitment_id, [unit_of(m) for m in rows], rows))
+        commitments.append(Commitment(commitment_id, [unit_by_id.get(m["id"]) or unit_of(m) for m in rows], rows))
     events = timelines(commitments, reports, negatives)
     _apply_status_overrides(overrides, events, reviews, redirects, overrides_path)
 
@@ -241,7 +246,7 @@ def commitment_row(commitment: Commitment, events: list[dict], review: Review, a
         event.pop("status", None)
     return {
         "id": commitment.id,
-        "title": review.title or title_of(mentions),
+        "title": review.title or title_of(mentions, commitment.units),
         "owner": first.get("owner"),
         "person": next((m["person"] for m in mentions if m.get("person")), None),
         "kind": next(k for k in KIND_ORDER if k in kinds),

@@ -64,3 +64,14 @@ def test_the_datasette_bench_builds_a_store_of_the_projects_shape_and_serves_it(
     assert store["documents"].count == 300 and store["extraction_state"].count == 300
     assert store["documents"].triggers_dict.keys() >= {"documents_ai", "documents_ad", "documents_au"}
     assert store.execute("select count(*) from documents_fts where documents_fts match 'government'").fetchone()[0]
+
+
+def test_whole_runs_time_both_checkouts_on_the_same_store_and_compare_their_rows(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import track_speed
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    [row] = track_speed.whole_runs([300], tmp_path, project=track_speed.ROOT)
+    assert row["mentions"] == 300 and row["identical_rows"] is True
+    assert row["us_per_mention"] > 0 and row["other_us_per_mention"] > 0 and len(row["load_average"]) == 2
