@@ -10,10 +10,15 @@ connection waiting, so a handful of clients all landed on one worker.)
 
 import multiprocessing
 import multiprocessing.connection
+import os
 import signal
 import socket
 import sys
+import threading
+import time
 
+PARENT_CHECK_S = 0.5
+STOP_GRACE_S = 5  # a worker told to stop that has not, within this, is stopped outright
 STARTED = "Datasette on http://{host}:{port}/ in {workers} processes (stop with Ctrl+C)"
 
 
@@ -44,10 +49,23 @@ def free_port(host: str, port: int) -> int:
         sock.close()
 
 
-def _worker(args: list[str], host: str, port: int) -> None:
+def _stop_with(parent: int) -> None:
+    """Stops this worker (as Ctrl+C would) once `parent` is gone, however it went: a worker left
+    behind would hold the port and serve on its own."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own way out, closing its connections
+        time.sleep(STOP_GRACE_S)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker(args: list[str], host: str, port: int, parent: int) -> None:
     import uvicorn
     from datasette.cli import serve as serve_command
 
+    _stop_with(parent)
     context = serve_command.make_context("serve", list(args[1:]))  # args[0] is the command's name
     datasette = serve_command.callback(**{**context.params, "return_instance": True})
     sock = _listening_socket(host, port, reuse_port=True)
@@ -60,7 +78,8 @@ def serve(args: list[str], host: str, port: int, workers: int) -> int:
     `port`) until stopped or until one of them stops; returns the exit code."""
     # Spawned, not forked: nothing of this process (an open SQLite connection above all) is carried over.
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_worker, args=(args, host, port), daemon=True) for _ in range(workers)]
+    processes = [context.Process(target=_worker, args=(args, host, port, os.getpid()), daemon=True)
+                 for _ in range(workers)]
     for process in processes:
         process.start()
     print(STARTED.format(host=host, port=port, workers=workers), file=sys.stderr, flush=True)
@@ -80,4 +99,6 @@ def serve(args: list[str], host: str, port: int, workers: int) -> int:
         for process in processes:
             process.terminate()
         for process in processes:
-            process.join(10)
+            process.join(STOP_GRACE_S)
+            if process.is_alive():
+                process.kill()

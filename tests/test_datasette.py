@@ -13,6 +13,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 import zlib
@@ -487,3 +488,20 @@ def test_serve_in_several_processes_on_one_port(db_path):
     finally:
         server.kill()
         server.wait(timeout=10)
+
+
+def test_serve_workers_stop_when_the_server_is_killed(db_path):
+    """Killed outright (no chance to stop its workers), the server's workers stop by themselves."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port),
+                               "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_json(f"http://127.0.0.1:{port}/-/versions.json", server)
+        workers = _workers(server.pid)
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(pathlib.Path(f"/proc/{worker}").exists() for worker in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(workers) == 2 and not any(pathlib.Path(f"/proc/{worker}").exists() for worker in workers)
