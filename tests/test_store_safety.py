@@ -215,7 +215,8 @@ def make_older(path):
     make_store(path)
     conn = sqlite3.connect(path)
     conn.execute("drop view trackable_mentions")
-    newer = conn.execute("select name from sqlite_master where type = 'trigger' and name like 'mentions_tracking_%'")
+    newer = conn.execute("select name from sqlite_master where type = 'trigger' and (name like 'mentions_tracking_%' "
+                         "or name like 'mentions_facet_counts_%')")
     for (trigger,) in newer.fetchall():
         conn.execute(f"drop trigger [{trigger}]")  # newer than that store, and they name the column
     conn.execute("alter table mentions drop column reported")
