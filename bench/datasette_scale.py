@@ -74,12 +74,12 @@ def free_port() -> int:
 class Server:
     """`commitments serve` on the store, as a subprocess of the checkout `project`."""
 
-    def __init__(self, store: Path, project: Path = ROOT, workers: int = 1):
+    def __init__(self, store: Path, project: Path = ROOT, workers: int | None = None):
         self.store, self.project, self.port, self.workers = store, project, free_port(), workers
 
     def __enter__(self):
         command = [sys.executable, "-m", "commitments", "--db", str(self.store), "serve", "--port", str(self.port),
-                   *(["--workers", str(self.workers)] if self.workers > 1 else [])]
+                   *(["--workers", str(self.workers)] if self.workers else [])]
         start = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=self.project, env={**os.environ, "PYTHONPATH": str(self.project)},
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -186,7 +186,7 @@ def ensure_store(work: Path, documents: int) -> tuple[Path, dict | None]:
 
 def measure(documents: int = 1_000_000, clients: int = 6, requests: int = 20, warmup: int = 2,
             work: Path = Path("/tmp/bench-datasette"), store: Path | None = None, project: Path = ROOT,
-            formats: tuple[str, ...] = FORMATS, only: str | None = None, workers: int = 1) -> dict:
+            formats: tuple[str, ...] = FORMATS, only: str | None = None, workers: int | None = None) -> dict:
     built = None
     if store is None:
         store, built = ensure_store(work, documents)
@@ -194,7 +194,8 @@ def measure(documents: int = 1_000_000, clients: int = 6, requests: int = 20, wa
     with Server(store, project, workers) as server:
         pages_measured = asyncio.run(_measure(server.url, measured, clients, requests, warmup, formats))
     return {"measure": "datasette", "documents": documents, "store_bytes": store.stat().st_size, "build": built,
-            "clients": clients, "requests_each": requests, "formats": list(formats), "workers": workers, "server_ready_s": server.ready_s,
+            "clients": clients, "requests_each": requests, "formats": list(formats),
+            "workers": workers or "commitments serve's default", "server_ready_s": server.ready_s,
             "goal_p95_ms": GOAL_P95_MS, "pages": pages_measured}
 
 
@@ -209,7 +210,8 @@ def main():
     parser.add_argument("--out", type=Path, default=None, help="also write the results here (JSON)")
     parser.add_argument("--formats", default=",".join(FORMATS), help="html, json or both (the default)")
     parser.add_argument("--only", default=None, help="measure only the pages whose label contains this")
-    parser.add_argument("--workers", type=int, default=1, help="`commitments serve --workers`: server processes")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="`commitments serve --workers`: server processes (default: that command's own)")
     args = parser.parse_args()
     formats = tuple(kind.strip() for kind in args.formats.split(",") if kind.strip())
     if not formats or set(formats) - set(FORMATS):

@@ -707,9 +707,9 @@ def build_site(ctx, out, datasette_url):
 @click.option("--site-url", default=None, metavar="URL",
               help="Where the static site (build-site) is published, e.g. https://example.org/tracker: "
                    "each commitment's row links to its page there. Without it, no such links.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Datasette processes sharing the port: one renders one page at a time, so a public "
-                   "instance gains from one per core (bench/README.md).")
+@click.option("--workers", default=None, type=click.IntRange(1, 64),
+              help="Datasette processes sharing the port: one renders one page at a time (bench/README.md). "
+                   "Default: one per core, at most 4.")
 @click.option("--print-command", "print_command", type=click.Choice(["serve", "package"]), default=None,
               help="Print the datasette command line instead of serving: `serve` (as this command runs it) "
                    "or `package` (a Docker image with the same metadata and plugins; `datasette publish` "
@@ -722,7 +722,7 @@ def serve(ctx, port, host, live, site_url, workers, print_command):
     \b
     Examples:
       commitments serve --port 8001   # then open http://127.0.0.1:8001/
-      commitments serve --host 0.0.0.0 --workers 4   # a public instance on a 4-core machine
+      commitments serve --workers 1   # one process
       commitments serve --site-url https://example.org/tracker --print-command package
     """
     import db
@@ -752,7 +752,8 @@ def serve(ctx, port, host, live, site_url, workers, print_command):
         click.echo("The store is being written (its -wal file has content): serving it --live.", err=True)
         live = True
     try:
-        datasette.serve(ctx.obj["db_path"], port, host, live=live, site_url=site_url, workers=workers)
+        datasette.serve(ctx.obj["db_path"], port, host, live=live, site_url=site_url,
+                        workers=workers or serve_workers.default_workers())
     except serve_workers.PortInUse as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 
+DEFAULT_MOST = 4  # the default is a process a core, up to this many
 PARENT_CHECK_S = 0.5
 STOP_GRACE_S = 5  # a worker told to stop that has not, within this, is stopped outright
 STARTED = "Datasette on http://{host}:{port}/ in {workers} processes (stop with Ctrl+C)"
@@ -24,6 +25,13 @@ STARTED = "Datasette on http://{host}:{port}/ in {workers} processes (stop with 
 
 class PortInUse(Exception):
     pass
+
+
+def default_workers() -> int:
+    """A process a core, at most DEFAULT_MOST; one where sockets cannot share a port."""
+    if not hasattr(socket, "SO_REUSEPORT"):
+        return 1
+    return max(1, min(os.cpu_count() or 1, DEFAULT_MOST))
 
 
 def _listening_socket(host: str, port: int, reuse_port: bool) -> socket.socket:

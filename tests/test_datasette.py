@@ -505,3 +505,19 @@ def test_serve_workers_stop_when_the_server_is_killed(db_path):
     while any(pathlib.Path(f"/proc/{worker}").exists() for worker in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(workers) == 2 and not any(pathlib.Path(f"/proc/{worker}").exists() for worker in workers)
+
+
+def test_serve_runs_a_process_a_core_by_default(db_path):
+    from commitments import serve_workers
+
+    expected = serve_workers.default_workers()
+    assert 1 <= expected <= serve_workers.DEFAULT_MOST
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "commitments", "--db", str(db_path), "serve", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_json(f"http://127.0.0.1:{port}/-/versions.json", server)
+        assert len(_workers(server.pid)) == (expected if expected > 1 else 0)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
