@@ -484,9 +484,8 @@ def ensure_db_shape(db: sqlite_utils.Database) -> None:
         db.conn.execute(sql)
     # A tally is counted afresh when it or its table is new, or a trigger that keeps it is missing (a table
     # tracking made again lost its triggers with it); then the triggers keep it.
-    uncounted = [table for table, triggers in FACET_COUNT_TRIGGERS.items() if not all(
-        db.conn.execute("select 1 from sqlite_master where type = 'trigger' and name = ?", [name]).fetchone()
-        for name in triggers)]
+    existing = {name for (name,) in db.conn.execute("select name from sqlite_master where type = 'trigger'")}
+    uncounted = [table for table, triggers in FACET_COUNT_TRIGGERS.items() if not set(triggers) <= existing]
     if uncounted:
         with db.atomic():
             count_facets(db.conn, uncounted)
