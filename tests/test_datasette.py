@@ -5,6 +5,7 @@ stored queries' rows do not move with the calendar; Datasette is then started fo
 `commitments serve` on a free loopback port and queried over HTTP.
 """
 
+import json
 import os
 import pathlib
 import shlex
@@ -460,6 +461,86 @@ def test_datasette_render_markdown_is_asked_about_cells_only_where_one_can_be_ma
     if markdown_column:
         with serving(store) as base:
             assert "<strong>bold</strong>" in text(f"{base}/store/notes")
+
+
+TABLE_BODIES = """
+import asyncio, json, re, sys
+from datasette.app import Datasette
+from commitments import serve
+store, templates, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+ds = Datasette([store], metadata=serve.metadata_for(store), plugins_dir=str(serve.PLUGINS), template_dir=templates)
+async def bodies():
+    await ds.invoke_startup()
+    pages = {}
+    for path in paths:
+        html = (await ds.client.get(path)).text
+        body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+        pages[path] = re.sub(r">\\s+<", "><", body.group(1).strip()) if body else None
+    return pages
+print(json.dumps(asyncio.run(bodies())))
+"""
+
+
+def test_table_rows_written_in_python_are_the_cells_datasettes_template_writes(db_path, tmp_path):
+    """templates/datasette/_table.html writes its rows with the plugin's rows_html: every cell (links,
+    blanks, markup a plugin made, text to escape, long text cut short) as Datasette 0.65's own loop has it."""
+    store = tmp_path / "commitments.db"
+    shutil.copy(db_path, store)
+    sqlite_utils.Database(store)["cells"].insert_all([
+        {"id": 1, "text": "<b>Tom & Jerry's</b> \"quoted\"", "url": "https://example.org/?a=1&b=<2>", "n": 3.5,
+         "blank": "", "none": None, "blob": b"\x00\x01", "long": "word " * 600},
+        {"id": 2, "text": "plain", "url": None, "n": None, "blank": " ", "none": None, "blob": None, "long": "x"}],
+        pk="id")
+    stock = tmp_path / "stock-templates"
+    shutil.copytree(resources.datasette_templates(), stock)
+    (stock / "_table.html").unlink()  # Datasette's own _table.html serves instead
+    paths = ["/commitments/cells", "/commitments/cells/1", "/commitments/commitments", "/commitments/documents",
+             "/commitments/mentions?_search=imprints", "/commitments/trackable_mentions",
+             f"/commitments/commitments/{IMPRINTS}"]
+    bodies = {}
+    for templates in (resources.datasette_templates(), stock):
+        bodies[templates] = json.loads(subprocess.run(
+            [sys.executable, "-c", TABLE_BODIES, str(store), str(templates), *paths], cwd=ROOT,
+            capture_output=True, text=True, check=True).stdout)
+    ours, datasettes = bodies[resources.datasette_templates()], bodies[stock]
+    assert all(ours[path] and ours[path].count("<td") >= 4 for path in paths)
+    assert ours == datasettes
+    assert "&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;" in ours["/commitments/cells"]
+
+
+PERMISSION_CHECKS = """
+import asyncio, json, sys, types
+from datasette import hookimpl
+from datasette.app import Datasette
+from datasette.plugins import pm
+from commitments import serve
+store, plugin_metadata = sys.argv[1], sys.argv[2] == "yes"
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    return {}
+if plugin_metadata:
+    plugin = types.ModuleType("plugin_metadata")
+    plugin.get_metadata = get_metadata
+    pm.register(plugin)
+metadata = serve.metadata_for(store)
+metadata["databases"]["commitments"]["tables"]["documents"]["allow"] = False
+ds = Datasette([store], metadata=metadata, plugins_dir=str(serve.PLUGINS))
+async def statuses():
+    await ds.invoke_startup()
+    pages = [(await ds.client.get(path)).status_code for path in ["/commitments/documents", "/commitments/mentions"] * 2]
+    return pages, hasattr(ds._table_permission_allows, "cache_info")
+print(json.dumps(asyncio.run(statuses())))
+"""
+
+
+@pytest.mark.parametrize("plugin_metadata, kept", [("no", True), ("yes", False)])
+def test_table_permission_rules_are_kept_only_while_no_plugin_can_change_them(db_path, plugin_metadata, kept):
+    """A table the metadata closes stays closed on every request, whether its rules were kept or read afresh."""
+    statuses, rules_kept = json.loads(subprocess.run(
+        [sys.executable, "-c", PERMISSION_CHECKS, str(db_path), plugin_metadata], cwd=ROOT, capture_output=True,
+        text=True, check=True).stdout)
+    assert statuses == [403, 200, 403, 200]
+    assert rules_kept is kept
 
 
 def _workers(pid: int) -> list[int]:
