@@ -31,6 +31,7 @@ def _document(i: int) -> dict:
     words += ["middle"] if i % 2 == 0 else []  # 12,500: over the bound, found through the list of matches
     words += ["several"] if i % 3 == 0 else []  # 8,334: counted, too many to facet
     words += ["rare"] if i % 500 == 0 else []  # 50
+    words += ["older"] if i < 23_000 else []  # 23,000, none among the newest: found through the list of matches
     day = None if i % 500 == 8 else (datetime.date(1980, 1, 1) + datetime.timedelta(days=i)).isoformat()
     pick = random.Random(i)
     source = pick.choices(SOURCES, [6, 2, 1, 1])[0]
@@ -284,7 +285,8 @@ def _pages(url: str, params: dict, count: int) -> tuple[list[list], list[str]]:
 
 
 @pytest.mark.parametrize("word, walk", [("common", "exists (select rowid from documents_fts"),
-                                        ("middle", "+rowid in (select rowid from documents_fts")])
+                                        ("middle", "+rowid in (select rowid from documents_fts"),
+                                        ("older", "+rowid in (select rowid from documents_fts")])
 @pytest.mark.parametrize("sort", [{}, {"_sort": "title"}, {"_sort_desc": "date"}])
 def test_a_big_search_pages_the_rows_datasettes_search_gives_in_its_order(documents, word, walk, sort):
     found, sqls = _pages(documents, {"_search": word, "_size": 40, **sort}, 3)
@@ -301,7 +303,7 @@ def test_a_big_search_pages_the_rows_datasettes_search_gives_in_its_order(docume
         assert None not in dates and dates == sorted(dates, reverse=True)
 
 
-@pytest.mark.parametrize("word", ["common", "middle"])
+@pytest.mark.parametrize("word", ["common", "middle", "older"])
 def test_a_big_search_pages_to_its_end_every_match_once(documents, word):
     matching = [_document(i) for i in range(DOCUMENTS) if word in _document(i)["text"].split()]
     pages = -(-len(matching) // 1000)
