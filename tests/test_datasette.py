@@ -482,8 +482,9 @@ print(json.dumps(asyncio.run(bodies())))
 
 
 def test_table_rows_written_in_python_are_the_cells_datasettes_template_writes(db_path, tmp_path):
-    """templates/datasette/_table.html writes its rows with the plugin's rows_html: every cell (links,
-    blanks, markup a plugin made, text to escape, long text cut short) as Datasette 0.65's own loop has it."""
+    """templates/datasette/_table.html and query.html write their rows with the plugin's rows_html and
+    query_rows_html: every cell (links, blanks, markup a plugin made, text to escape, long text cut short)
+    as Datasette 0.65's own loops have it, on table, row, stored query and SQL pages."""
     store = tmp_path / "commitments.db"
     shutil.copy(db_path, store)
     sqlite_utils.Database(store)["cells"].insert_all([
@@ -493,10 +494,12 @@ def test_table_rows_written_in_python_are_the_cells_datasettes_template_writes(d
         pk="id")
     stock = tmp_path / "stock-templates"
     shutil.copytree(resources.datasette_templates(), stock)
-    (stock / "_table.html").unlink()  # Datasette's own _table.html serves instead
+    for template in ("_table.html", "query.html"):
+        (stock / template).unlink()  # Datasette's own serves instead
     paths = ["/commitments/cells", "/commitments/cells/1", "/commitments/commitments", "/commitments/documents",
              "/commitments/mentions?_search=imprints", "/commitments/trackable_mentions",
-             f"/commitments/commitments/{IMPRINTS}"]
+             f"/commitments/commitments/{IMPRINTS}", "/commitments?sql=select+*+from+cells",
+             "/commitments/recent_changes?days=3650", "/commitments/minister_commitments?person=Howe"]
     bodies = {}
     for templates in (resources.datasette_templates(), stock):
         bodies[templates] = json.loads(subprocess.run(
@@ -505,7 +508,8 @@ def test_table_rows_written_in_python_are_the_cells_datasettes_template_writes(d
     ours, datasettes = bodies[resources.datasette_templates()], bodies[stock]
     assert all(ours[path] and ours[path].count("<td") >= 4 for path in paths)
     assert ours == datasettes
-    assert "&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;" in ours["/commitments/cells"]
+    for path in ("/commitments/cells", "/commitments?sql=select+*+from+cells"):
+        assert "&lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt;" in ours[path]
 
 
 PERMISSION_CHECKS = """
@@ -527,7 +531,8 @@ metadata["databases"]["commitments"]["tables"]["documents"]["allow"] = False
 ds = Datasette([store], metadata=metadata, plugins_dir=str(serve.PLUGINS))
 async def statuses():
     await ds.invoke_startup()
-    pages = [(await ds.client.get(path)).status_code for path in ["/commitments/documents", "/commitments/mentions"] * 2]
+    paths = ["/commitments/documents", "/commitments/mentions"] * 2
+    pages = [(await ds.client.get(path)).status_code for path in paths]
     return pages, hasattr(ds._table_permission_allows, "cache_info")
 print(json.dumps(asyncio.run(statuses())))
 """
