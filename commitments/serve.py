@@ -52,8 +52,9 @@ def metadata_for(db_path: str, site_url: str | None = None) -> dict:
 def facet_tallies() -> dict:
     """The facet plugin's tallies: each tallied table's, and each view's that reads its table's."""
     tallies = {table: {"tally": tally, "columns": list(columns)} for table, (tally, columns) in FACET_TALLIES.items()}
-    for view, (table, where) in VIEW_TALLIES.items():
-        tallies[view] = {**tallies[table], "count": table, **({"where": where} if where else {})}
+    for view, (table, where, grouped) in VIEW_TALLIES.items():
+        tallies[view] = {**tallies[table], "count": table, **({"where": where} if where else {}),
+                         **({"group": list(grouped)} if grouped else {})}
     return tallies
 
 

@@ -244,10 +244,13 @@ FACET_TALLIES = {
     "commitment_events": ("commitment_event_facet_counts", ("event", "source", "link")),
 }
 # Views whose rows are a tallied table's rows, or those of them a clause selects: their pages' facets
-# read the table's tally too (the view's columns of those names are the table's).
+# read the table's tally too (the view's columns of those names are the table's). A view faceted by a
+# few of the tally's columns names them: the tally's combinations of those are summed first, in one
+# pass, and each facet counted from those few rows. Without `person` the mentions' tally of 37,000
+# combinations (1,000,000 generated documents) is 270: 37 ms to 8.
 VIEW_TALLIES = {
-    "written_answers": ("written_questions", None),
-    "trackable_mentions": ("mentions", f"kind in {sql_list(TRACKABLE)}"),
+    "written_answers": ("written_questions", None, None),
+    "trackable_mentions": ("mentions", f"kind in {sql_list(TRACKABLE)}", ("owner", "kind", "source")),
 }
 for _table, (_tally, _columns) in FACET_TALLIES.items():
     # the table's own column types, so that a filter's value compares with the tally as with the table
@@ -334,6 +337,9 @@ INDEXES = [
     # this index, then their mentions by name, instead of testing every mention's name (147 ms to 32 on
     # 100,000 mentions).
     ("mentions", ["person", "commitment_id"]),
+    # a department picked on the mentions page or the trackable_mentions view: its rows counted in the
+    # index (a whole scan, 75 ms, on 100,000 mentions) and found in date order
+    ("mentions", ["owner", "date"]),
     # A search of mentions matching most of them walks this, newest first, and stops after a page
     # (db/datasette_plugins/commitments_search.py) instead of sorting every match.
     ("mentions", ["date"]),

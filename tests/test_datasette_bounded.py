@@ -103,6 +103,8 @@ TALLIED_PAGES = [
     ("mentions", {}), ("mentions", {"kind": "firm"}), ("mentions", {"owner": "Home Office", "reported": "1"}),
     ("mentions", {"sentence__contains": "strategy 1"}),  # not the tally's filter
     ("trackable_mentions", {}), ("trackable_mentions", {"owner": "HM Treasury"}),
+    # a facet besides the view's grouped columns: each facet counted from the tally itself
+    ("trackable_mentions", {"_facet_bounded": "person"}),
     ("written_questions", {}), ("written_questions", {"answer_is_holding": "1"}), ("written_answers", {}),
     ("written_answers", {"house": "a", "answering_body": "b"}), ("commitments", {}), ("commitments", {"status": "c"}),
     ("commitment_events", {}), ("commitment_events", {"link": "a"}),

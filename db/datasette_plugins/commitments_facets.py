@@ -10,7 +10,8 @@ documents that is seconds a page (bench/README.md). The metadata asks for `bound
       plugins: {commitments-facets: {tallies: {documents: {tally: document_facet_counts,
                                                            columns: [source, house, body]}}}}
   a tally's count column is named after its table, unless `count` names it; a view of some of a
-  table's rows reads the table's tally with the view's `where` clause;
+  table's rows reads the table's tally with the view's `where` clause; when `group` names the few
+  columns a page facets by, their combinations are summed from the tally first, in one pass;
 - a search's facets are counted together in one pass over its rows, when it matches at most
   SEARCH_FACET_ROWS; one matching more is not faceted: each facet says so ("skipped") instead of
   counting every match (as is a search commitments_search.py found to match more than its bound);
@@ -145,6 +146,13 @@ class BoundedColumnFacet(ColumnFacet):
         columns = list(self._columns())
         if not columns:
             return [], []
+        grouped = ""
+        if {column for column, _source in columns} <= set(config.get("group") or ()):
+            # Each facet from the few combinations of the grouped columns, not from every row of the tally.
+            names = ", ".join(escape_sqlite(column) for column in config["group"])
+            grouped = (f"with grouped as materialized (select {names}, sum({count_column}) as {count_column} "
+                       f"from {tally}{' where ' + where if where else ''} group by {names}) ")
+            tally, where = "grouped", ""
         per_column = " union all ".join(
             f"""select * from (select {i} as facet, {escape_sqlite(column)} as value, sum({count_column}) as count
                 from {tally} where {where + ' and ' if where else ''}{escape_sqlite(column)} is not null
@@ -152,7 +160,7 @@ class BoundedColumnFacet(ColumnFacet):
             for i, (column, _source) in enumerate(columns))
         try:
             rows = (await self.ds.execute(
-                self.database, f"select * from ({per_column}) order by facet, count desc, value", self.params,
+                self.database, f"{grouped}select * from ({per_column}) order by facet, count desc, value", self.params,
                 truncate=False, custom_time_limit=self.ds.setting("facet_time_limit_ms") * len(columns))).rows
         except QueryInterrupted:
             return [], [column for column, _source in columns]
