@@ -22,7 +22,10 @@ PLUGINS = resources.datasette_plugins()
 # A page of 50 rows, not Datasette's 100: Datasette renders a page's cells one by one in Python,
 # which on the big tables' wide rows of long texts was most of a page's time, one page at a time
 # however many cores there are (bench/README.md); `_size=` still asks for up to 1,000.
-SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off", "default_page_size": "50"}
+# A table page shows a long text's first 400 characters (Datasette's default is 2,048): a page of
+# answers stays a page to scan, not a column of walls of text; the row page shows each text whole.
+SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off", "default_page_size": "50",
+            "truncate_cells_html": "400"}
 # Plugins from the registry that the metadata configures; a published instance installs each at
 # the version installed here (an absent one is left out: its pages are simply not there).
 REGISTRY_PLUGINS = ("datasette-atom", "datasette-search-all", "datasette-dashboards")

@@ -5,6 +5,7 @@ stored queries' rows do not move with the calendar; Datasette is then started fo
 `commitments serve` on a free loopback port and queried over HTTP.
 """
 
+import html
 import json
 import os
 import pathlib
@@ -241,6 +242,17 @@ def test_questions_and_statements_show_names_not_member_ids(server):
     assert question["answering_body_id"]["label"] == "Cabinet Office"
     html = text(f"{server}/written_questions?id=9100024")  # the table page labels its foreign keys
     assert '<a href="/commitments/members/9011">Tom Hadley</a>' in html
+
+
+def test_a_table_page_cuts_long_texts_and_the_row_page_shows_them_whole(server):
+    from datasette.utils import tilde_encode
+
+    document = max(rows(f"{server}/documents.json", _size=100, _col="text"), key=lambda row: len(row["text"]))
+    assert len(document["text"]) > 500
+    table_page = html.unescape(text(f"{server}/documents?" + urllib.parse.urlencode({"id": document["id"]})))
+    assert document["text"][:400] + "\u2026" in table_page and document["text"][:401] not in table_page
+    row_page = html.unescape(text(f"{server}/documents/{tilde_encode(document['id'])}"))
+    assert document["text"] in row_page
 
 
 def test_a_commitment_row_links_to_its_site_page(server):
