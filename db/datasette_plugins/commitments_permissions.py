@@ -16,7 +16,7 @@ import functools
 from datasette import hookimpl
 from datasette.plugins import pm
 
-RULES_KEPT = 4096  # tables asked about, kept most recent first: any name may be asked for, so bounded
+RULES_KEPT = 4096  # the tables last asked about: any name may be asked for, so the memory is bounded
 
 
 @hookimpl
