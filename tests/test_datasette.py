@@ -5,6 +5,7 @@ stored queries' rows do not move with the calendar; Datasette is then started fo
 `commitments serve` on a free loopback port and queried over HTTP.
 """
 
+import asyncio
 import html
 import json
 import os
@@ -12,6 +13,7 @@ import pathlib
 import shlex
 import signal
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -564,6 +566,36 @@ def _workers(pid: int) -> list[int]:
     """The server's worker processes (multiprocessing's spawned children; not its resource tracker)."""
     children = [int(child) for child in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     return [child for child in children if b"spawn_main" in pathlib.Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def test_a_workers_connections_send_at_once():
+    """asyncio turns Nagle's algorithm off (TCP_NODELAY) only on the connections of a socket made for
+    TCP: a worker's socket is one, or a small page written in two pieces waits 40 ms for the client's
+    delayed acknowledgement."""
+    from commitments import serve_workers
+
+    listening = serve_workers._listening_socket("127.0.0.1", 0, reuse_port=True)
+    listening.listen(1)
+
+    async def accepted_nodelay() -> int:
+        loop = asyncio.get_running_loop()
+        nodelay = loop.create_future()
+
+        class Accept(asyncio.Protocol):
+            def connection_made(self, transport):
+                connection = transport.get_extra_info("socket")
+                nodelay.set_result(connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await loop.create_server(Accept, sock=listening)
+        _reader, writer = await asyncio.open_connection(*listening.getsockname())
+        try:
+            return await asyncio.wait_for(nodelay, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    assert asyncio.run(accepted_nodelay())
 
 
 def test_serve_in_several_processes_on_one_port(db_path):
