@@ -349,7 +349,7 @@ def test_the_printed_package_command_is_one_datasette_accepts(db_path):
     assert params["files"] == (str(db_path),) and params["plugins_dir"] and params["metadata"]
     assert any(pin.startswith("datasette==") for pin in params["install"])
     assert params["extra_options"] == ("--setting sql_time_limit_ms 3000 --setting suggest_facets off "
-                                       "--setting default_page_size 50")
+                                       "--setting default_page_size 50 --setting truncate_cells_html 400")
     assert "commitments-site-links" in params["metadata"].read()  # click opened the file it names
 
 
