@@ -91,12 +91,24 @@ def _quote(name: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _upsert_sql(table: str, names: tuple[str, ...], pk: str, count: int = 1) -> str:
-    updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in names if c != pk)
+def _upsert_sql(table: str, names: tuple[str, ...], pk: str | tuple[str, ...], count: int = 1) -> str:
+    keys = (pk,) if isinstance(pk, str) else pk
+    updates = ", ".join(f"{_quote(c)} = excluded.{_quote(c)}" for c in names if c not in keys)
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     one = f"({', '.join('?' for _ in names)})"
     return (f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in names)}) "
-            f"VALUES {', '.join([one] * count)} ON CONFLICT({_quote(pk)}) {action}")
+            f"VALUES {', '.join([one] * count)} ON CONFLICT({', '.join(_quote(k) for k in keys)}) {action}")
+
+
+def upsert_rows(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str | tuple[str, ...],
+                names=None) -> None:
+    """Insert or update `rows` in place by `pk` (a column, or a tuple of them) in one statement run over
+    plain values, without sqlite-utils' per-value conversions. `names`: the columns written (default:
+    the first row's); a column a row lacks is written null. Not `insert or replace`: its delete fires
+    no delete trigger, and a full-text index kept by triggers (commitments_fts) would keep stale words."""
+    if rows:
+        names = tuple(names or rows[0])
+        db.conn.executemany(_upsert_sql(table, names, pk), [[row.get(c) for c in names] for row in rows])
 
 
 # Values bound in one multi-row statement: sqlite-utils' own limit (SQLite's default before 3.32).

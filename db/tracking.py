@@ -8,6 +8,7 @@ new document touches only the commitments it links to.
 import sqlite_utils
 
 from common.kinds import TRACKED, sql_list
+from db.rows import upsert_rows
 
 _MENTION_COLUMNS = """m.id, m.document_id, m.source, m.source_id, m.source_url, m.date, m.sentence,
     m.sentence_start, m.sentence_end, m.action_start, m.kind, m.action, m.owner, m.person, m.deadline, m.deadline_text,
@@ -51,20 +52,10 @@ def _sync(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str) -> i
     changed = [r for key, r in wanted.items() if existing.get(key) != r]
     # One statement for all the deletions: the write lock is held for as short a time as can be.
     db.conn.executemany(f"delete from [{table}] where [{pk}] = ?", [(key,) for key in stale])
-    if changed:
-        _upsert(db, table, changed, pk)
+    # Every column any row has (events of different kinds carry different ones); plain values, not
+    # sqlite-utils' upsert_all, whose per-value conversions were half of a whole run's writing.
+    upsert_rows(db, table, changed, pk, names=dict.fromkeys(c for r in changed for c in r))
     return len(stale) + len(changed)
-
-
-def _upsert(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str) -> None:
-    """Insert or update `rows` by `pk`: the statement sqlite-utils' upsert_all writes, without
-    its per-value conversions (a whole run's rows are plain values; they were half the writing)."""
-    columns = list(dict.fromkeys(c for r in rows for c in r))
-    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != pk)
-    db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
-                        f"values ({', '.join('?' * len(columns))}) on conflict ([{pk}]) do "
-                        + (f"update set {updates}" if updates else "nothing"),
-                        [[r.get(c) for c in columns] for r in rows])
 
 
 def save_tracking(db: sqlite_utils.Database, commitments: list[dict], events: list[dict],

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from common.kinds import TRACKED, sql_list
+from db.rows import upsert_rows
 from db.tracking import _MENTION_COLUMNS
 
 CHUNK = 500  # ids per `in (...)` list, well under SQLite's variable limit
@@ -274,15 +275,8 @@ KEYS = {"commitments": ["id"], "commitment_events": ["id"], "commitment_ids": ["
 
 
 def _replace(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
-    """Insert or update `rows` in place. Not `insert or replace`: its delete fires no delete
-    trigger, and a full-text index kept by triggers (commitments_fts) would keep stale words."""
-    if rows:
-        columns, keys = list(rows[0]), KEYS[table]
-        updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c not in keys)
-        db.conn.executemany(f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) values ({_marks(columns)}) "
-                            f"on conflict ({', '.join(keys)}) do "
-                            + (f"update set {updates}" if updates else "nothing"),
-                            [[r[c] for c in columns] for r in rows])
+    """Insert or update `rows` in place, by the table's KEYS."""
+    upsert_rows(db, table, rows, tuple(KEYS[table]))
 
 
 def _indexes_aside(db: sqlite_utils.Database, tables) -> list[str]:
