@@ -427,22 +427,20 @@ class _Near:
         return found
 
 
-class _KeyPairs:
-    """The groups holding two given keys (in one member or two), looked up by the pair: found in
-    time with the groups found, where counting walked each key's list (a particular word's list
-    grows with the store). A group holding more than BIG_GROUP keys is paired no further (its
-    pairs grow as their square): such groups are few, and their keys are counted directly."""
+class PairIndex:
+    """The groups (or commitments) holding two given keys (in one member or two), looked up by the
+    pair: found in time with those found, where counting walked each key's list (a particular word's
+    list grows with the store). One holding more than BIG_GROUP keys is paired no further (its pairs
+    grow as their square): such ones are few, and their keys are counted directly. Used by grouping
+    and by linking's MemoryLinkIndex (extract/timeline.py)."""
 
     def __init__(self):
-        self.by_pair: dict[tuple[str, str], set[int]] = {}
-        self.keys: list[set[str]] = []  # each group's keys
-        self.big: set[int] = set()
+        self.by_pair: dict[tuple[str, str], set] = {}
+        self.keys: dict = {}  # number -> its keys
+        self.big: set = set()
 
-    def new_group(self) -> None:
-        self.keys.append(set())
-
-    def add(self, number: int, keys: list[str]) -> None:
-        held = self.keys[number]
+    def add(self, number, keys) -> None:
+        held = self.keys.setdefault(number, set())
         fresh = [key for key in keys if key not in held]
         if fresh and number not in self.big:
             if len(held) + len(fresh) > BIG_GROUP:
@@ -453,8 +451,8 @@ class _KeyPairs:
                         self.by_pair.setdefault((min(key, other), max(key, other)), set()).add(number)
         held.update(fresh)
 
-    def sharing_two(self, keys: list[str]) -> set[int]:
-        """The groups holding at least two of `keys` (sorted, distinct): grouping._sharing's rule."""
+    def sharing_two(self, keys: list[str]) -> set:
+        """Those holding at least two of `keys` (sorted, distinct): grouping._sharing's rule."""
         found = set().union(*(self.by_pair.get(pair, ()) for pair in itertools.combinations(keys, 2)))
         found.update(number for number in self.big if len(self.keys[number].intersection(keys)) >= 2)
         return found
@@ -480,7 +478,7 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
     owners: list[set] = []  # each group's members' canonical owners: a group none of whose owners a unit
     # could be compatible with scores 0 for every member, so it is passed over without comparing them
     near = _Near()
-    pairs = _KeyPairs()
+    pairs = PairIndex()
     # Of the groups the index finds, some can be told to score below `threshold` without
     # comparing them (which made a whole run quadratic: a generic "publish the strategy" met
     # every group with "strategy", a "strategy" object every group holding one): a generic
@@ -505,7 +503,6 @@ def group(units: list[Unit], threshold: float = MIN_OVERLAP, earlier: list[list[
         groups.append([])
         owners.append(set())
         near.new_group()
-        pairs.new_group()
         return len(groups) - 1
 
     for members in earlier:

@@ -11,12 +11,11 @@
 """
 
 import hashlib
-import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-from extract.grouping import (GENERIC_STEMS, Unit, cached_canonical_owner, object_match, owners_compatible,
-                              related_owners, similarity, topic_similarity)
+from extract.grouping import (GENERIC_STEMS, PairIndex, Unit, cached_canonical_owner, object_match,
+                              owners_compatible, related_owners, similarity, topic_similarity)
 
 # A report linked automatically must match at least this well; with no owner (a paraphrase
 # in the press) it must match better and name a particular thing.
@@ -24,8 +23,6 @@ MIN_LINK = 0.6
 MIN_LINK_WITHOUT_OWNER = 0.85
 # A deed done on the same object as a promise of another deed is progress towards it.
 MIN_STEP_LINK = 0.6
-# A commitment holding more object words than this is not indexed by pairs of them (see MemoryLinkIndex).
-BIG_COMMITMENT = 64
 
 
 @dataclass
@@ -91,11 +88,10 @@ class MemoryLinkIndex:
         self.generic_by: dict[str | None, set] = {}
         self.any_owner: dict[str, set] = {}
         # Looked up by what a row asks for, in time with what is found (a common word's or an
-        # owner's list grows with the store): the commitments holding two words (in any members;
-        # one with more than BIG_COMMITMENT words is checked directly), and, by owner and word,
-        # those with an all-generic member by that owner and a member with that word.
-        self.by_pair: dict[tuple[str, str], set] = {}
-        self.big: dict = {}  # number -> its words, for commitments not paired
+        # owner's list grows with the store): the commitments holding two words (in any members),
+        # and, by owner and word, those with an all-generic member by that owner and a member with
+        # that word.
+        self.pairs = PairIndex()
         self.generic_by_stem: dict[tuple[str | None, str], set] = {}
         if entries is None:
             entries = ((number, c.units) for number, c in enumerate(commitments))
@@ -112,11 +108,7 @@ class MemoryLinkIndex:
                 if unit.deed.generic:
                     self.generic_by.setdefault(owner, set()).add(number)
                     generic_owners.add(owner)
-            if len(stems) > BIG_COMMITMENT:
-                self.big[number] = stems
-            else:
-                for pair in itertools.combinations(sorted(stems), 2):
-                    self.by_pair.setdefault(pair, set()).add(number)
+            self.pairs.add(number, sorted(stems))
             for owner in generic_owners:
                 for stem in stems:
                     self.generic_by_stem.setdefault((owner, stem), set()).add(number)
@@ -154,8 +146,7 @@ class MemoryLinkIndex:
 
     def two_of(self, stems: list[str], owners) -> set:
         """Those holding at least two of `stems` (sorted, distinct) in members by `owners`."""
-        paired = set().union(*(self.by_pair.get(pair, ()) for pair in itertools.combinations(stems, 2)))
-        paired.update(number for number, held in self.big.items() if len(held.intersection(stems)) >= 2)
+        paired = self.pairs.sharing_two(stems)
         if owners is None:
             return paired
         return {key for key in paired if sum(self.holds(stem, owners, key) for stem in stems) >= 2}
