@@ -141,11 +141,12 @@ def serve(db_path: str, port: int, host: str, live: bool = False, site_url: str 
     # Datasette shows the path it is given (/-/databases.json): give it the file's
     # name from the file's own folder, so no page tells where the store lives.
     os.chdir(path.parent)
-    if workers > 1:
-        port = serve_workers.free_port(host, port)  # before the counts: a port in use is said at once
+    # Listening before the counts, so that a port in use is said at once; the workers share this socket.
+    sock = serve_workers.listening_socket(host, port) if workers > 1 else None
+    port = sock.getsockname()[1] if sock else port
     inspect_file = None if live else write_inspect_file(path.name)
     args = datasette_args(path.name, port, host, live, site_url, inspect_file)
-    if workers <= 1:
+    if sock is None:
         datasette_cli.main(args=args, prog_name="datasette")
         return
-    raise SystemExit(serve_workers.serve(args, host, port, workers))
+    raise SystemExit(serve_workers.serve(args, sock, workers))

@@ -2,15 +2,25 @@
 
 One Datasette process renders one page at a time: it builds each page's HTML in Python, cell by cell,
 and Python runs one thread at a time, so a second core only helps its SQL (bench/README.md). Each
-worker here is a whole Datasette (the same arguments as `datasette serve`) with a listening socket of
-its own on the same port (SO_REUSEPORT), and the kernel spreads connections over them. (Workers
-sharing one socket, as uvicorn's and gunicorn's do, were measured: a worker's event loop accepts every
-connection waiting, so a handful of clients all landed on one worker.)
+worker here is a whole Datasette (the same arguments as `datasette serve`), and all of them accept
+connections from one listening socket that this process opens (so a port in use is refused before
+any worker starts).
+
+A connection stays with the worker that accepted it for all its requests (keep-alive), so what counts
+is who accepts. Left to the kernel, the spread was uneven: with sockets of their own (SO_REUSEPORT) six
+clients' connections were hashed 4 / 2 over two workers in most runs, and the four waited on one core
+while the other idled (p95 of a search page 276-319 ms, against 217-220 split 3 / 3); sharing one
+socket the usual way, a worker's event loop accepts every connection waiting, so a handful of clients
+all landed on one worker. So each worker here accepts one connection at a time, and only while no other
+worker has fewer open (a count each keeps in shared memory); a worker that stays behind for
+DEFER_MOST_S (busy with a long page) is not waited for.
 """
 
+import asyncio
 import multiprocessing
 import multiprocessing.connection
 import os
+import select
 import signal
 import socket
 import sys
@@ -21,6 +31,10 @@ DEFAULT_MOST = 4  # the default is a process a core, up to this many
 PARENT_CHECK_S = 0.5
 STOP_GRACE_S = 5  # a worker told to stop that has not, within this, is stopped outright
 STARTED = "Datasette on http://{host}:{port}/ in {workers} processes (stop with Ctrl+C)"
+BACKLOG = 2048
+DEFER_S = 0.002  # how often a worker with more connections than another looks again
+DEFER_MOST_S = 0.05  # ... and how long it leaves a waiting connection to the others
+NOT_ACCEPTING = 1 << 30  # a worker's count until it accepts: nobody waits for a worker still starting
 
 
 class PortInUse(Exception):
@@ -28,36 +42,27 @@ class PortInUse(Exception):
 
 
 def default_workers() -> int:
-    """A process a core, at most DEFAULT_MOST; one where sockets cannot share a port."""
-    if not hasattr(socket, "SO_REUSEPORT"):
+    """A process a core, at most DEFAULT_MOST (one where sockets cannot be handed to other processes)."""
+    if os.name != "posix":
         return 1
     return max(1, min(os.cpu_count() or 1, DEFAULT_MOST))
 
 
-def _listening_socket(host: str, port: int, reuse_port: bool) -> socket.socket:
+def listening_socket(host: str, port: int) -> socket.socket:
+    """The port's listening socket (port 0: a free one), or PortInUse."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # TCP named: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on the connections of a socket
     # made for TCP. Without it a response written in two pieces waited for the client's delayed
     # acknowledgement: 40 ms on most small pages (bench/README.md).
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    if reuse_port:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart need not wait out TIME_WAIT
     try:
         sock.bind((host, port))
+        sock.listen(BACKLOG)
     except OSError as exc:
         sock.close()
         raise PortInUse(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     return sock
-
-
-def free_port(host: str, port: int) -> int:
-    """`port`, checked free (or a free one for 0), by a socket that does not share: a port some other
-    server holds, even one of these workers, is refused rather than shared with it."""
-    sock = _listening_socket(host, port, reuse_port=False)
-    try:
-        return sock.getsockname()[1]
-    finally:
-        sock.close()
 
 
 def _stop_with(parent: int) -> None:
@@ -72,25 +77,98 @@ def _stop_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker(args: list[str], host: str, port: int, parent: int) -> None:
+class _CountedConnections(set):
+    """uvicorn's set of a worker's open connections, its size written to the worker's slot of the shared
+    counts as it changes, so that the others see a connection closed at once."""
+
+    def __init__(self, open_counts, me: int):
+        super().__init__()
+        self.open_counts, self.me = open_counts, me
+
+    def add(self, connection):
+        super().add(connection)
+        self.open_counts[self.me] = len(self)
+
+    def discard(self, connection):
+        super().discard(connection)
+        self.open_counts[self.me] = len(self)
+
+    def remove(self, connection):
+        super().remove(connection)
+        self.open_counts[self.me] = len(self)
+
+
+def _balanced_server(config, sock: socket.socket, open_counts, me: int):
+    """A uvicorn server that takes its connections from `sock`, shared with the other workers, one at a
+    time and only in its turn (the module's docstring)."""
+    import uvicorn
+
+    class BalancedServer(uvicorn.Server):
+        def __init__(self, config):
+            super().__init__(config)
+            self.server_state.connections = _CountedConnections(open_counts, me)
+
+        async def startup(self, sockets=None):
+            await super().startup(sockets=[])  # the application started, no listener of uvicorn's own
+            self._accepting = asyncio.create_task(self._accept())
+
+        async def shutdown(self, sockets=None):
+            if hasattr(self, "_accepting"):
+                self._accepting.cancel()
+            await super().shutdown(sockets=None)
+
+        async def _my_turn(self):
+            """Until no other worker has fewer connections open, or a connection has waited DEFER_MOST_S
+            for them (a worker busy with a long page)."""
+            loop = asyncio.get_running_loop()
+            waiting_since = None
+            while True:
+                open_counts[me] = len(self.server_state.connections)
+                if open_counts[me] <= min(open_counts):
+                    return
+                if select.select([sock], [], [], 0)[0]:  # a connection is waiting
+                    waiting_since = waiting_since or loop.time()
+                    if loop.time() - waiting_since >= DEFER_MOST_S:
+                        return
+                else:
+                    waiting_since = None
+                await asyncio.sleep(DEFER_S)
+
+        async def _accept(self):
+            loop = asyncio.get_running_loop()
+
+            def protocol():  # as uvicorn.Server.startup makes each connection's protocol
+                return self.config.http_protocol_class(config=self.config, server_state=self.server_state,
+                                                       app_state=self.lifespan.state)
+            while True:
+                await self._my_turn()
+                connection, _address = await loop.sock_accept(sock)
+                await loop.connect_accepted_socket(protocol, connection)
+
+    sock.setblocking(False)
+    return BalancedServer(config)
+
+
+def _worker(args: list[str], sock: socket.socket, open_counts, me: int, parent: int) -> None:
     import uvicorn
     from datasette.cli import serve as serve_command
 
     _stop_with(parent)
     context = serve_command.make_context("serve", list(args[1:]))  # args[0] is the command's name
     datasette = serve_command.callback(**{**context.params, "return_instance": True})
-    sock = _listening_socket(host, port, reuse_port=True)
-    sock.listen(2048)
-    uvicorn.Server(uvicorn.Config(datasette.app(), log_level="info", lifespan="on")).run(sockets=[sock])
+    config = uvicorn.Config(datasette.app(), log_level="info", lifespan="on")
+    _balanced_server(config, sock, open_counts, me).run()
 
 
-def serve(args: list[str], host: str, port: int, workers: int) -> int:
-    """Run `workers` Datasette processes with `datasette serve` arguments `args` (whose --port is
-    `port`) until stopped or until one of them stops; returns the exit code."""
+def serve(args: list[str], sock: socket.socket, workers: int) -> int:
+    """Run `workers` Datasette processes with `datasette serve` arguments `args` on the listening
+    socket `sock` until stopped or until one of them stops; returns the exit code."""
+    host, port = sock.getsockname()[:2]
     # Spawned, not forked: nothing of this process (an open SQLite connection above all) is carried over.
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_worker, args=(args, host, port, os.getpid()), daemon=True)
-                 for _ in range(workers)]
+    open_counts = context.Array("i", [NOT_ACCEPTING] * workers, lock=False)
+    processes = [context.Process(target=_worker, args=(args, sock, open_counts, me, os.getpid()), daemon=True)
+                 for me in range(workers)]
     for process in processes:
         process.start()
     print(STARTED.format(host=host, port=port, workers=workers), file=sys.stderr, flush=True)
@@ -113,3 +191,4 @@ def serve(args: list[str], host: str, port: int, workers: int) -> int:
             process.join(STOP_GRACE_S)
             if process.is_alive():
                 process.kill()
+        sock.close()
