@@ -14,7 +14,9 @@ documents that is seconds a page (bench/README.md). The metadata asks for `bound
   columns a page facets by, their combinations are summed from the tally first, in one pass;
 - a search's facets are counted together in one pass over its rows, when it matches at most
   SEARCH_FACET_ROWS; one matching more is not faceted: each facet says so ("skipped") instead of
-  counting every match (as is a search commitments_search.py found to match more than its bound);
+  counting every match (as is a search commitments_search.py found to match more than its bound).
+  The page's count, when Datasette made one, says which at once; without it the pass stops after
+  SEARCH_FACET_ROWS + 1 rows;
 - any other page runs Datasette's own column facet.
 Results say `"type": "column"`: they are that facet's numbers, in its order.
 """
@@ -101,6 +103,10 @@ class BoundedColumnFacet(ColumnFacet):
         columns = list(self._columns())
         if not columns:
             return [], []
+        # The page's count, when Datasette made one, tells at once whether the search is too big to facet.
+        if self.row_count is not None and self.row_count > SEARCH_FACET_ROWS:
+            return self._skipped(), []
+        limit = "" if self.row_count is not None else f" limit {SEARCH_FACET_ROWS + 1}"
         facet_size = self.get_facet_size()
         names = [escape_sqlite(column) for column, _source in columns]
         per_column = " union all ".join(
@@ -110,7 +116,7 @@ class BoundedColumnFacet(ColumnFacet):
         # facet orders them (count desc, value), its first facet_size + 1 kept; facet -1: the rows read.
         sql = f"""with grouped as materialized (
                 select {', '.join(names)}, count(*) as n
-                from (select {', '.join(names)} from ({self.sql}) limit {SEARCH_FACET_ROWS + 1})
+                from (select {', '.join(names)} from ({self.sql}){limit})
                 group by {', '.join(names)})
             select -1 as facet, null as value, coalesce(sum(n), 0) as count, 0 as rank from grouped
             union all
