@@ -349,7 +349,8 @@ def test_the_printed_package_command_is_one_datasette_accepts(db_path):
     assert params["files"] == (str(db_path),) and params["plugins_dir"] and params["metadata"]
     assert any(pin.startswith("datasette==") for pin in params["install"])
     assert params["extra_options"] == ("--setting sql_time_limit_ms 3000 --setting suggest_facets off "
-                                       "--setting default_page_size 50 --setting truncate_cells_html 400")
+                                       "--setting default_page_size 50 --setting truncate_cells_html 400 "
+                                       "--setting cache_size_kb 32000")
     assert "commitments-site-links" in params["metadata"].read()  # click opened the file it names
 
 
@@ -561,6 +562,46 @@ def test_table_permission_rules_are_kept_only_while_no_plugin_can_change_them(db
     assert statuses == [403, 200, 403, 200]
     assert rules_kept is kept
 
+
+SCHEMA_QUESTIONS = """
+import asyncio, json, sys
+from datasette.app import Datasette
+from commitments import serve
+store, immutable = sys.argv[1], sys.argv[2] == "immutable"
+ds = Datasette(immutables=[store] if immutable else [], files=[] if immutable else [store],
+               metadata=serve.metadata_for(store), plugins_dir=str(serve.PLUGINS), settings={"trace_debug": True})
+async def pages():
+    await ds.invoke_startup()
+    answers = []
+    for _ in range(2):
+        page = (await ds.client.get("/commitments/mentions.json?_search=imprints&_trace=1")).json()
+        schema_sql = [trace["sql"] for trace in page["_trace"]["traces"]
+                      if "sqlite_master" in trace["sql"] or "schema_version" in trace["sql"]]
+        answers.append({"rows": page["rows"], "count": page["filtered_table_rows_count"], "schema_sql": schema_sql})
+    tables = await ds.get_database("commitments").table_names()
+    tables.clear()  # what a caller does with its answer does not change the next one
+    answers.append(len(await ds.get_database("commitments").table_names()))
+    return answers
+print(json.dumps(asyncio.run(pages())))
+"""
+
+
+@pytest.mark.parametrize("mode", ["immutable", "mutable"])
+def test_an_immutable_stores_schema_is_asked_about_once(db_path, mode):
+    """Served immutable, the second page asks SQLite nothing the plugin keeps (tables, columns, keys,
+    the full-text table, the schema's version) and shows what the first showed; served mutable (--live),
+    every page asks again, as Datasette does."""
+    first, second, tables = json.loads(subprocess.run(
+        [sys.executable, "-c", SCHEMA_QUESTIONS, str(db_path), mode], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout)
+    assert first["rows"] and first["count"] == len(first["rows"]) and first["schema_sql"]
+    assert (second["rows"], second["count"]) == (first["rows"], first["count"])
+    if mode == "immutable":  # left: the spelling of the table name, looked up by each permission check
+        assert all("collate nocase" in sql for sql in second["schema_sql"])
+        assert len(second["schema_sql"]) < len(first["schema_sql"])
+    else:
+        assert any("schema_version" in sql for sql in second["schema_sql"])
+    assert tables > 5
 
 def _workers(pid: int) -> list[int]:
     """The server's worker processes (multiprocessing's spawned children; not its resource tracker)."""
