@@ -452,27 +452,28 @@ import asyncio, sys
 from datasette.app import Datasette
 from datasette.plugins import pm
 from commitments import serve
-ds = Datasette([sys.argv[1]], metadata=serve.metadata_for(sys.argv[1]), plugins_dir=str(serve.PLUGINS))
+ds = Datasette([sys.argv[1]], metadata=serve.metadata_for(sys.argv[1], site_url=sys.argv[2] or None),
+               plugins_dir=str(serve.PLUGINS))
 asyncio.run(ds.invoke_startup())
-print(sorted(impl.function.__name__ for impl in pm.hook.render_cell.get_hookimpls()))
+print(sorted(impl.plugin_name for impl in pm.hook.render_cell.get_hookimpls()))
 """
 
 
-@pytest.mark.parametrize("markdown_column, expected", [
-    (None, "_no_cell_is_markdown"),  # no cell can be markdown: the per-cell hook answers at once
-    ("notes_markdown", "render_cell"),  # one can: datasette-render-markdown's own hook renders it
+@pytest.mark.parametrize("markdown_column, site_url, expected", [
+    (None, "", []),  # no cell can be markdown, no site to link to: Datasette asks no plugin about each cell
+    ("notes_markdown", "", ["render_markdown"]),  # one can: datasette-render-markdown's own hook renders it
+    (None, "https://example.org/tracker", ["commitments_site_links.py"]),  # commitment ids link to the site
 ])
-def test_datasette_render_markdown_is_asked_about_cells_only_where_one_can_be_markdown(tmp_path, markdown_column,
-                                                                                       expected):
+def test_plugins_are_asked_about_cells_only_where_they_can_answer(tmp_path, markdown_column, site_url, expected):
     store = tmp_path / "store.db"
     database = sqlite_utils.Database(store)
     ensure_db_shape(database)
     if markdown_column:
         database["notes"].insert({"id": 1, markdown_column: "**bold**"}, pk="id")
     database.close()
-    hooks = subprocess.run([sys.executable, "-c", RENDER_CELL_HOOKS, str(store)], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout
-    assert f"'{expected}'" in hooks
+    hooks = subprocess.run([sys.executable, "-c", RENDER_CELL_HOOKS, str(store), site_url], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout
+    assert hooks.strip() == repr(expected)
     if markdown_column:
         with serving(store) as base:
             assert "<strong>bold</strong>" in text(f"{base}/store/notes")
