@@ -97,8 +97,16 @@ class TrackingStore:
     def groups_having(self, key: str) -> set[str]:
         return set(self._column("select group_id from unit_stems where stem = ?", [key]))
 
-    def group_holds(self, key: str, group_id: str) -> bool:
-        return bool(self._column("select 1 from unit_stems where stem = ? and group_id = ? limit 1", [key, group_id]))
+    def groups_holding(self, key: str, group_ids: Iterable[str]) -> set[str]:
+        """Those of `group_ids` with a member keyed `key` (a query a few hundred groups, not one a group)."""
+        return self._among("unit_stems", "group_id", key, group_ids)
+
+    def _among(self, table: str, column: str, stem: str, ids: Iterable[str]) -> set[str]:
+        found = set()
+        for chunk in _chunks(ids):
+            found.update(self._column(f"select distinct {column} from {table} where stem = ? and {column} in "
+                                      f"({_marks(chunk)})", [stem, *chunk]))
+        return found
 
     def groups_single(self, key: str) -> set[str]:
         return set(self._column("select group_id from unit_stems where stem = ? and single = 1", [key]))
@@ -201,8 +209,9 @@ class TrackingStore:
     def rows_having(self, stem: str) -> set[str]:
         return set(self._column("select row_id from row_stems where stem = ?", [stem]))
 
-    def rows_hold(self, stem: str, row_id: str) -> bool:
-        return bool(self._column("select 1 from row_stems where stem = ? and row_id = ?", [stem, row_id]))
+    def rows_holding(self, stem: str, row_ids: Iterable[str]) -> set[str]:
+        """Those of `row_ids` that report `stem`."""
+        return self._among("row_stems", "row_id", stem, row_ids)
 
     def rows_alone(self, stem: str, owners) -> set[str]:
         clause, named = _owner_clause("owner", owners)

@@ -157,14 +157,16 @@ class _Overlay:
         return found
 
 
-def _sharing(keys: list[str], size, having, holds, needed: int) -> set:
-    """grouping._sharing over look-up functions: the longest list is never walked."""
+def _sharing(keys: list[str], size, having, holding, needed: int) -> set:
+    """grouping._sharing over look-up functions: the longest list is never walked; which of the others'
+    finds it holds is asked in one go."""
     lists = sorted(keys, key=size)
     if needed == 1:
         return set().union(*(having(key) for key in lists))
     *shorter, longest = lists
     shared = Counter(found for key in shorter for found in having(key))
-    return {found for found, count in shared.items() if count >= 2 or holds(longest, found)}
+    twice = {found for found, count in shared.items() if count >= 2}
+    return twice | holding(longest, [found for found in shared if found not in twice])
 
 
 def _group_candidates(store, unit: Unit) -> set[str]:
@@ -175,7 +177,7 @@ def _group_candidates(store, unit: Unit) -> set[str]:
         return set()  # scores 0 against every group
     keys = _keys(unit)
     owners = related_owners(unit.owner)
-    found = _sharing(keys, store.group_size, store.groups_having, store.group_holds, 1 if len(keys) == 1 else 2)
+    found = _sharing(keys, store.group_size, store.groups_having, store.groups_holding, 1 if len(keys) == 1 else 2)
     found = store.groups_by(found, owners) if found else set()
     for key in keys:
         found |= store.groups_single_by(key, owners)
@@ -192,7 +194,7 @@ def _rows_touched_by(store, unit: Unit, stems_of_commitment: set[str]) -> set[st
         return found
     owners = related_owners(unit.owner)
     if len(stems) > 1:
-        found |= _sharing(stems, store.rows_size, store.rows_having, store.rows_hold, 2)
+        found |= _sharing(stems, store.rows_size, store.rows_having, store.rows_holding, 2)
     if len(stems) == 1:
         stem = stems[0]
         found |= store.rows_having(stem) if stem not in GENERIC_STEMS else \
