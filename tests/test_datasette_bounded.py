@@ -1,5 +1,5 @@
 """The documents pages on a big store (issue 14): facets read from a tally kept by triggers give the
-numbers of Datasette's own column facet; a search matching more than 10,000 rows says it was not
+numbers of Datasette's own column facet; a search matching more than 5,000 rows says it was not
 counted, and its rows come newest first exactly as Datasette's own search gives them.
 
 A store of 25,000 varied documents (nulls among house and body, one document in 500 without a date)
@@ -29,7 +29,7 @@ MENTIONS = 11_000
 def _document(i: int) -> dict:
     words = ["common"] if i % 25 else []  # 24,000: over the bound, so many that each row met is looked up
     words += ["middle"] if i % 2 == 0 else []  # 12,500: over the bound, found through the list of matches
-    words += ["several"] if i % 3 == 0 else []  # 8,334: counted, too many to facet
+    words += ["several"] if i % 6 == 0 else []  # 4,167: counted, too many to facet
     words += ["rare"] if i % 500 == 0 else []  # 50
     words += ["older"] if i < 23_000 else []  # 23,000, none among the newest: found through the list of matches
     day = None if i % 500 == 8 else (datetime.date(1980, 1, 1) + datetime.timedelta(days=i)).isoformat()
@@ -253,20 +253,20 @@ def test_a_derived_table_made_again_is_counted_again(tmp_path):
 def test_a_big_search_says_it_was_not_counted_and_a_small_one_is_counted(documents):
     big = page(documents, _search="common")
     assert big["filtered_table_rows_count"] is None
-    assert "more than 10,000 rows: not counted" in big["human_description_en"]
-    assert all("more than 5,000 rows" in big["facet_results"][column]["skipped"] for column in FACETS)
+    assert "more than 5,000 rows: not counted" in big["human_description_en"]
+    assert all("more than 2,000 rows" in big["facet_results"][column]["skipped"] for column in FACETS)
     assert not any(big["facet_results"][column]["results"] for column in FACETS)
     with urllib.request.urlopen(f"{documents}?_search=common", timeout=10) as response:
         html = response.read().decode()
-    assert "more than 10,000 rows: not counted" in html and 'value="common"' in html
-    assert "not counted: more than 5,000 rows match" in html
+    assert "more than 5,000 rows: not counted" in html and 'value="common"' in html
+    assert "not counted: more than 2,000 rows match" in html
     # the note stands outside the list of values, and no count of values ("source 0") is shown beside it
     assert '<p class="facet-skipped">not counted' in html and 'class="facet-info-total"' not in html
     # counted exactly below the bound (facets too, below theirs), however the address came
     several = page(documents, _search="several")
-    assert several["filtered_table_rows_count"] == 8_334 and "not counted" not in several["human_description_en"]
+    assert several["filtered_table_rows_count"] == 4_167 and "not counted" not in several["human_description_en"]
     assert all("skipped" in facet for facet in several["facet_results"].values())
-    rare = page(documents, _search="rare", _find="common", _nocount="more-than-10000")
+    rare = page(documents, _search="rare", _find="common", _nocount="more-than-5000")
     assert rare["filtered_table_rows_count"] == 50 and "not counted" not in rare["human_description_en"]
     # asked for its count (as /-/search asks, which reads a missing count as no results): counted
     assert page(documents, _search="common", _extra="count", _shape="objects")["filtered_table_rows_count"] == 24_000
@@ -321,7 +321,7 @@ def test_a_big_search_pages_to_its_end_every_match_once(documents, word):
 def test_a_big_search_of_mentions_is_bounded_the_same_way(documents):
     mentions = documents.replace("/documents", "/mentions")
     found = page(mentions, _search="strategy", _size=50)
-    assert found["filtered_table_rows_count"] is None and "more than 10,000 rows" in found["human_description_en"]
+    assert found["filtered_table_rows_count"] is None and "more than 5,000 rows" in found["human_description_en"]
     assert found["facet_results"] and all("skipped" in facet for facet in found["facet_results"].values())
     assert "+rowid in (select rowid from mentions_fts" in found["query"]["sql"]  # walked (a small table: by the list)
     expected = page(mentions, _search="strategy", _size=50, id__not="-")
