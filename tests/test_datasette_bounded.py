@@ -7,6 +7,7 @@ is served for real with `commitments serve` and asked over HTTP."""
 
 import contextlib
 import datetime
+import json
 import random
 import subprocess
 import sys
@@ -274,6 +275,37 @@ def test_a_big_search_says_it_was_not_counted_and_a_small_one_is_counted(documen
     assert page(documents, _search="common", house="Lords")["filtered_table_rows_count"] == sum(
         1 for i in range(DOCUMENTS) if i % 25 and _document(i)["house"] == "Lords")
 
+
+SEARCH_COUNTS = """
+import asyncio, json, sys
+from datasette.app import Datasette
+from commitments import serve
+store, mode = sys.argv[1], sys.argv[2]
+ds = Datasette(immutables=[store] if mode == "immutable" else [], files=[] if mode == "immutable" else [store],
+               metadata=serve.metadata_for(store), plugins_dir=str(serve.PLUGINS),
+               settings={"trace_debug": True, "suggest_facets": False, "sql_time_limit_ms": 3000})
+async def counts():
+    await ds.invoke_startup()
+    found = []
+    for params in ("_search=several", "_search=several&id__not=-", "_search=rare&_next=1", "_search=common"):
+        page = (await ds.client.get(f"/store/documents.json?{params}&_size=1&_trace=1")).json()
+        counted = any(t["sql"].startswith("select count(*) from documents where") for t in page["_trace"]["traces"])
+        found.append([page["filtered_table_rows_count"], counted])
+    return found
+print(json.dumps(asyncio.run(counts())))
+"""
+
+
+@pytest.mark.parametrize("mode", ["immutable", "mutable"])
+def test_a_counted_searchs_count_is_the_bound_checks_own(store, mode):
+    """Served immutable, Datasette's count of a search the bound check counted is that count, not run
+    again (on a next page too); a filter besides the search leaves the count to Datasette; served
+    mutable (--live), Datasette counts as it does."""
+    several, filtered, rare_next, common = json.loads(subprocess.run(
+        [sys.executable, "-c", SEARCH_COUNTS, str(store), mode], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout)
+    assert several == [4_167, mode == "mutable"] and filtered == [4_167, True]
+    assert rare_next == [50, mode == "mutable"] and common == [None, False]
 
 def _pages(url: str, params: dict, count: int) -> tuple[list[list], list[str]]:
     rows, sqls = [], []

@@ -18,19 +18,25 @@ seconds a page (bench/README.md). For the tables of SEARCHES, a search alone (no
   written so far can be missing from the newest (the 1,910 newest mentions without "strategy" made the
   walk look up 1,961 rows, 69 ms against 16 by the list), so the newest NEWEST_SAMPLE are looked up first.
   The next pages are found as Datasette finds them (every match sorted), counted and faceted no more.
+A search that matches at most COUNT_BOUND rows is Datasette's own, counted and faceted; the bound
+check has then counted its matches already, so on a store served immutable Datasette's count of the
+same search (the same SQL, the same search) is answered with that number instead of running the
+full-text match a third time (10 ms a pass when one of the words is in most documents).
 The rows are the same rows in the same order (rows of one date excepted: Datasette's first page gives
 them in no particular order either); only the work differs. Such a search is carried in the
 address as `_find=` (Datasette leaves `_search=` to its own search, which cannot be bounded), so
 that the next-page and facet links keep it; `_search=` in the same address replaces it.
 """
 
+import contextvars
+import functools
 import math
 import re
 import sqlite3
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
-from datasette.database import QueryInterrupted
+from datasette.database import QueryInterrupted, Results
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite
 
@@ -56,6 +62,9 @@ NOT_COUNTED = f"more-than-{COUNT_BOUND}"
 FIND = "_find"
 PAGE = re.compile(r"^/([^/]+)/([^/.]+)(\.json)?$")
 SCOPE_KEY = "commitments.search"
+# (database, Datasette's count SQL of the request's search, its parameters, the count): set by the bound
+# check for the request it checked (a context variable: each request is a task of its own).
+COUNTED = contextvars.ContextVar("commitments_search_counted", default=None)
 
 
 def _is_filter(key: str) -> bool:
@@ -104,7 +113,11 @@ async def _rewritten(datasette, scope: dict) -> dict:
     try:
         db = datasette.get_database(route=match.group(1))
         fts = await db.fts_table(table) if eligible else None
-        if not fts or await _matches(db, fts, searches[0], COUNT_BOUND + 1) <= COUNT_BOUND:
+        if not fts:
+            return _with_args(scope, plain)
+        count = await _matches(db, fts, searches[0], COUNT_BOUND + 1)
+        if count <= COUNT_BOUND:
+            COUNTED.set((db.name, _count_sql(table, fts), {"search": searches[0]}, count))
             return _with_args(scope, plain)
         return await _found(scope, args, ours, table, db, fts, searches[0])
     except (KeyError, QueryInterrupted, sqlite3.Error):  # Datasette's own search answers, as it would
@@ -134,6 +147,35 @@ async def _found(scope: dict, args, ours, table: str, db, fts: str, search: str)
     scope = _with_args(scope, found)
     scope[SCOPE_KEY] = {"fts": fts, "walk": walk}
     return scope
+
+
+def _count_sql(table: str, fts: str) -> str:
+    """Datasette 0.65's count of a table's search (views/table.py), its spaces collapsed."""
+    table, fts = escape_sqlite(table), escape_sqlite(fts)
+    return (f"select count(*) from {table} where rowid in (select rowid from {fts} where {fts} match "
+            f"escape_fts(:search))")
+
+
+def _answering_counts(database):
+    """`database.execute`, answering the count COUNTED holds without running it."""
+    execute = database.execute
+
+    @functools.wraps(execute)
+    async def answered(sql, params=None, *args, **kwargs):
+        counted = COUNTED.get()
+        if counted is not None and counted[0] == database.name and params == counted[2] \
+                and " ".join(sql.split()) == counted[1]:
+            return Results([(counted[3],)], False, [("count(*)", None, None, None, None, None, None)])
+        return await execute(sql, params, *args, **kwargs)
+    return answered
+
+
+@hookimpl
+def startup(datasette):
+    # Only a file served immutable: a live one may gain matches between the bound check and the count.
+    for database in datasette.databases.values():
+        if not database.is_mutable:
+            database.execute = _answering_counts(database)
 
 
 def _with_args(scope: dict, args: list[tuple[str, str]]) -> dict:
