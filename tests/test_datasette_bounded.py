@@ -1,5 +1,5 @@
 """The documents pages on a big store (issue 14): facets read from a tally kept by triggers give the
-numbers of Datasette's own column facet; a search matching more than 5,000 rows says it was not
+numbers of Datasette's own column facet; a search matching more than 10,000 rows says it was not
 counted, and its rows come newest first exactly as Datasette's own search gives them.
 
 A store of 25,000 varied documents (nulls among house and body, one document in 500 without a date)
@@ -254,12 +254,12 @@ def test_a_derived_table_made_again_is_counted_again(tmp_path):
 def test_a_big_search_says_it_was_not_counted_and_a_small_one_is_counted(documents):
     big = page(documents, _search="common")
     assert big["filtered_table_rows_count"] is None
-    assert "more than 5,000 rows: not counted" in big["human_description_en"]
+    assert "more than 10,000 rows: not counted" in big["human_description_en"]
     assert all("more than 2,000 rows" in big["facet_results"][column]["skipped"] for column in FACETS)
     assert not any(big["facet_results"][column]["results"] for column in FACETS)
     with urllib.request.urlopen(f"{documents}?_search=common", timeout=10) as response:
         html = response.read().decode()
-    assert "more than 5,000 rows: not counted" in html and 'value="common"' in html
+    assert "more than 10,000 rows: not counted" in html and 'value="common"' in html
     assert "not counted: more than 2,000 rows match" in html
     # the note stands outside the list of values, and no count of values ("source 0") is shown beside it
     assert '<p class="facet-skipped">not counted' in html and 'class="facet-info-total"' not in html
@@ -267,7 +267,7 @@ def test_a_big_search_says_it_was_not_counted_and_a_small_one_is_counted(documen
     several = page(documents, _search="several")
     assert several["filtered_table_rows_count"] == 4_167 and "not counted" not in several["human_description_en"]
     assert all("skipped" in facet for facet in several["facet_results"].values())
-    rare = page(documents, _search="rare", _find="common", _nocount="more-than-5000")
+    rare = page(documents, _search="rare", _find="common", _nocount="more-than-10000")
     assert rare["filtered_table_rows_count"] == 50 and "not counted" not in rare["human_description_en"]
     # asked for its count (as /-/search asks, which reads a missing count as no results): counted
     assert page(documents, _search="common", _extra="count", _shape="objects")["filtered_table_rows_count"] == 24_000
@@ -353,7 +353,7 @@ def test_a_big_search_pages_to_its_end_every_match_once(documents, word):
 def test_a_big_search_of_mentions_is_bounded_the_same_way(documents):
     mentions = documents.replace("/documents", "/mentions")
     found = page(mentions, _search="strategy", _size=50)
-    assert found["filtered_table_rows_count"] is None and "more than 5,000 rows" in found["human_description_en"]
+    assert found["filtered_table_rows_count"] is None and "more than 10,000 rows" in found["human_description_en"]
     assert found["facet_results"] and all("skipped" in facet for facet in found["facet_results"].values())
     assert "+rowid in (select rowid from mentions_fts" in found["query"]["sql"]  # walked (a small table: by the list)
     expected = page(mentions, _search="strategy", _size=50, id__not="-")

@@ -5,7 +5,7 @@ Datasette's search (`?_search=`) selects `rowid in (the full-text matches)`, sor
 date for one page of rows, and counts every match: on 1,000,000 documents a word in most of them is
 seconds a page (bench/README.md). For the tables of SEARCHES, a search alone (no other filter, no
 `_extra=count`) that matches more than COUNT_BOUND rows is served instead as:
-- not counted: the page says "more than 5,000 rows" (its description, in HTML and JSON) and asks
+- not counted: the page says "more than 10,000 rows" (its description, in HTML and JSON) and asks
   Datasette for no count (`_nocount`, given the value NOT_COUNTED so that a later, smaller search
   through the same form is counted again); its facets say they were skipped (commitments_facets.py);
 - and, when the page is in the table's own order (newest first), its rows are found by walking the
@@ -43,12 +43,10 @@ from datasette.utils import escape_sqlite
 # table -> the column its pages are sorted by (descending, its metadata's sort_desc) and that an index
 # has to itself (db/schema.py INDEXES), for the walk.
 SEARCHES = {"documents": "date", "mentions": "date"}
-# A search counted in full runs its full-text match and looks each match up in three passes (the
-# rows, Datasette's count, the facets, each ~1-2 us a match, besides this bound's own): at 10,000 a page
-# took 63-75 ms of CPU on 1,000,000 documents, and six clients on two cores waited 200-300 ms at p95
-# (bench/README.md). At 5,000, with facets counted up to 2,000 (commitments_facets.py), no search
-# page takes much more than 45 ms.
-COUNT_BOUND = 5_000
+# A search counted in full costs its bound check, Datasette's rows (every match looked up and sorted by
+# date) and, up to commitments_facets.py's SEARCH_FACET_ROWS, its facets; its count is the bound check's
+# own (below). At 9,775 matches on 1,000,000 documents a page took 38 ms of CPU (bench/README.md).
+COUNT_BOUND = 10_000
 # Walked when at least this share of the table matches (at most 10,000 index steps a page of 100).
 WALK_SHARE = 0.01
 # Rows looked up one by one when the share that matches is at least sqrt(PROBE_FACTOR / rows in the
