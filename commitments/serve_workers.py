@@ -123,7 +123,7 @@ def _balanced_server(config, sock: socket.socket, open_counts, me: int):
             loop = asyncio.get_running_loop()
             waiting_since = None
             while True:
-                open_counts[me] = len(self.server_state.connections)
+                open_counts[me] = len(self.server_state.connections)  # the first time: accepting from now
                 if open_counts[me] <= min(open_counts):
                     return
                 if select.select([sock], [], [], 0)[0]:  # a connection is waiting

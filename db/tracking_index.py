@@ -98,7 +98,7 @@ class TrackingStore:
         return set(self._column("select group_id from unit_stems where stem = ?", [key]))
 
     def groups_holding(self, key: str, group_ids: Iterable[str]) -> set[str]:
-        """Those of `group_ids` with a member keyed `key` (a query a few hundred groups, not one a group)."""
+        """Those of `group_ids` with a member keyed `key` (a query for each CHUNK of them, not one a group)."""
         return self._among("unit_stems", "group_id", key, group_ids)
 
     def _among(self, table: str, column: str, stem: str, ids: Iterable[str]) -> set[str]:

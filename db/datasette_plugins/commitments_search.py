@@ -185,6 +185,7 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def bounded_search(scope, receive, send):
             if scope.get("type") == "http" and scope.get("method") == "GET":
+                COUNTED.set(None)  # nothing counted yet for this request (in-process clients share a task)
                 scope = await _rewritten(datasette, scope)
             await app(scope, receive, send)
         return bounded_search
