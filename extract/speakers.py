@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc, Span
 
 from common.gazetteer import Gazetteer
+from extract.subjects import bodies_named
 from extract.tables import Cues
 
 PRONOUNS = {"he", "she", "they"}
@@ -21,10 +22,13 @@ AFFILIATION_WINDOW = 120
 
 def affiliations(doc: Doc, gazetteer: Gazetteer) -> dict[str, str]:
     """Person (as first named in full) -> canonical body, from the sentences that name both."""
-    bodies = gazetteer.find(doc.text)
+    people = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+    if not people:
+        return {}  # the bodies named are not looked for: most answers name no one
+    bodies = bodies_named(doc, gazetteer)
     found: dict[str, str] = {}
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or ent.text in found:
+    for ent in people:
+        if ent.text in found:
             continue
         sent = ent.sent
         near = [(abs(start - ent.start_char) if start < ent.start_char else abs(start - ent.end_char), owner)

@@ -112,6 +112,10 @@ class Cues:
     procedural: re.Pattern = field(init=False, repr=False)
     furniture: re.Pattern = field(init=False, repr=False)
     sentence_condition: re.Pattern = field(init=False, repr=False)
+    # Unions the trigger finder asks about every token, made once: future and hedge modals; the verbs
+    # that take a to-clause ("intends to", "continues to", "aims to").
+    modals: frozenset[str] = field(init=False, repr=False)
+    to_clause_lemmas: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self):
         # JSON has lists only: each table takes the type it is declared with.
@@ -127,6 +131,8 @@ class Cues:
         self.procedural = re.compile("|".join(self.procedural_patterns), re.IGNORECASE)
         self.furniture = re.compile("|".join(self.furniture_patterns), re.IGNORECASE)
         self.sentence_condition = re.compile("|".join(re.escape(p) for p in self.sentence_conditions), re.IGNORECASE)
+        self.modals = self.future_modals | self.hedge_modals
+        self.to_clause_lemmas = self.intent_lemmas | self.ongoing_lemmas | self.hedge_lemmas
 
 
 def load_cues(path: Path | str) -> Cues:

@@ -43,7 +43,7 @@ def find_triggers(sent: Span, cues: Cues) -> list[Trigger]:
 def trigger_at(token: Token, cues: Cues) -> Trigger | None:
     lower, lemma = token.lower_, token.lemma_
     # "will publish", "shall introduce", "will be published", "we may review"
-    if token.dep_ == "aux" and lower in cues.future_modals | cues.hedge_modals and token.head.pos_ in {"VERB", "AUX"}:
+    if token.dep_ == "aux" and lower in cues.modals and token.head.pos_ in {"VERB", "AUX"}:
         head = token.head
         if lower in cues.hedge_modals and head.dep_ not in {"ROOT", "conj"}:
             return None  # "how the regime could work" describes; it does not promise
@@ -57,12 +57,12 @@ def trigger_at(token: Token, cues: Cues) -> Trigger | None:
     # "is committed to introducing X", "has committed £20 million", "remains committed to"
     if is_commit(token) and token.tag_ in {"VBN", "JJ", "VBD", "VBZ", "VBP"}:
         return committed_trigger(token, cues)
-    modal = any(c.dep_ == "aux" and c.lower_ in cues.future_modals | cues.hedge_modals for c in token.children)
+    modal = any(c.dep_ == "aux" and c.lower_ in cues.modals for c in token.children)
     progressive = any(c.dep_ == "aux" and c.lemma_ == "be" for c in token.children)
     if modal:
         return None  # the modal's own trigger covers this verb
     # "intends to", "plans to", "continues to", "is due to", "aims to", "is expected to"
-    if lemma in cues.intent_lemmas | cues.ongoing_lemmas | cues.hedge_lemmas and xcomp(token) is not None:
+    if lemma in cues.to_clause_lemmas and xcomp(token) is not None:
         if token.tag_ == "VBD" and lemma not in {"pledge", "promise"}:
             return None  # "planned to" is history
         if token.tag_ == "VB" and not any(c.dep_ == "aux" and c.lemma_ == "do" for c in token.children):
@@ -297,7 +297,7 @@ def follow(trigger: Trigger, cues: Cues) -> Trigger:
         if token.lemma_ == "expect" and token.tag_ == "VBN":
             trigger.hedged = True  # "is expected to publish"
         nxt = None
-        if token.lemma_ in cues.intent_lemmas | cues.ongoing_lemmas | cues.hedge_lemmas | {"want", "like", "be", "able"}:
+        if token.lemma_ in cues.to_clause_lemmas | {"want", "like", "be", "able"}:
             nxt = xcomp(token)
         if nxt is None and token.lemma_ == "keep":  # "keep working with"
             nxt = next((c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"), None)
