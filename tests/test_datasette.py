@@ -661,12 +661,14 @@ def test_serve_in_several_processes_on_one_port(db_path):
         server.wait(timeout=10)
 
 
-def _connections_by_worker(port: int, workers: list[int]) -> list[int]:
-    """How many open connections to `port` each worker holds (its sockets' inodes in /proc/net/tcp)."""
+def _connections_by_worker(port: int, workers: list[int], established_only: bool = True) -> list[int]:
+    """How many connections to `port` each worker holds (its sockets' inodes in /proc/net/tcp): open
+    ones, or with `established_only` false any not yet closed on the worker's side."""
     established = set()
     for line in pathlib.Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
+        state = fields[3]  # 01 established, 0A listening
+        if int(fields[1].split(":")[1], 16) == port and (state == "01" if established_only else state != "0A"):
             established.add(fields[9])
     counts = []
     for worker in workers:
@@ -701,7 +703,8 @@ def test_serve_workers_take_turns_with_connections(db_path, tmp_path):
             assert sorted(_connections_by_worker(port, workers)) == [4, 4]
             for client in clients:
                 client.close()
-            while sum(_connections_by_worker(port, workers)) and time.monotonic() < deadline:
+            # until each worker has closed its side too, so that its count of open connections is down
+            while sum(_connections_by_worker(port, workers, established_only=False)) and time.monotonic() < deadline:
                 time.sleep(0.1)
     finally:
         server.terminate()
