@@ -123,7 +123,6 @@ def _balanced_server(config, sock: socket.socket, open_counts, me: int):
             loop = asyncio.get_running_loop()
             waiting_since = None
             while True:
-                open_counts[me] = len(self.server_state.connections)  # the first time: accepting from now
                 if open_counts[me] <= min(open_counts):
                     return
                 if select.select([sock], [], [], 0)[0]:  # a connection is waiting
@@ -140,6 +139,7 @@ def _balanced_server(config, sock: socket.socket, open_counts, me: int):
             def protocol():  # as uvicorn.Server.startup makes each connection's protocol
                 return self.config.http_protocol_class(config=self.config, server_state=self.server_state,
                                                        app_state=self.lifespan.state)
+            open_counts[me] = len(self.server_state.connections)  # accepting from now (was NOT_ACCEPTING)
             while True:
                 await self._my_turn()
                 connection, _address = await loop.sock_accept(sock)

@@ -33,6 +33,7 @@ import functools
 import math
 import re
 import sqlite3
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
@@ -60,9 +61,18 @@ NOT_COUNTED = f"more-than-{COUNT_BOUND}"
 FIND = "_find"
 PAGE = re.compile(r"^/([^/]+)/([^/.]+)(\.json)?$")
 SCOPE_KEY = "commitments.search"
-# (database, Datasette's count SQL of the request's search, its parameters, the count): set by the bound
-# check for the request it checked (a context variable: each request is a task of its own).
-COUNTED = contextvars.ContextVar("commitments_search_counted", default=None)
+
+
+class Counted(NamedTuple):
+    """A search the bound check counted: Datasette's count SQL for it (spaces collapsed) and parameters."""
+    database: str
+    sql: str
+    params: dict
+    count: int
+
+
+# Set by the bound check for the request it checked (a context variable: each request is a task of its own).
+COUNTED: contextvars.ContextVar[Counted | None] = contextvars.ContextVar("commitments_search_counted", default=None)
 
 
 def _is_filter(key: str) -> bool:
@@ -115,7 +125,7 @@ async def _rewritten(datasette, scope: dict) -> dict:
             return _with_args(scope, plain)
         count = await _matches(db, fts, searches[0], COUNT_BOUND + 1)
         if count <= COUNT_BOUND:
-            COUNTED.set((db.name, _count_sql(table, fts), {"search": searches[0]}, count))
+            COUNTED.set(Counted(db.name, _count_sql(table, fts), {"search": searches[0]}, count))
             return _with_args(scope, plain)
         return await _found(scope, args, ours, table, db, fts, searches[0])
     except (KeyError, QueryInterrupted, sqlite3.Error):  # Datasette's own search answers, as it would
@@ -161,9 +171,9 @@ def _answering_counts(database):
     @functools.wraps(execute)
     async def answered(sql, params=None, *args, **kwargs):
         counted = COUNTED.get()
-        if counted is not None and counted[0] == database.name and params == counted[2] \
-                and " ".join(sql.split()) == counted[1]:
-            return Results([(counted[3],)], False, [("count(*)", None, None, None, None, None, None)])
+        if counted is not None and counted.database == database.name and params == counted.params \
+                and " ".join(sql.split()) == counted.sql:
+            return Results([(counted.count,)], False, [("count(*)", None, None, None, None, None, None)])
         return await execute(sql, params, *args, **kwargs)
     return answered
 
